@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Refit;
+
+namespace CybrLink.Core.Nango;
+
+public static class NangoServiceCollectionExtensions
+{
+    public const string ApiClientName = "nango";
+    public const string ProxyClientName = "nango-proxy";
+
+    /// <summary>
+    /// The Refit <see cref="INangoApi"/> and <see cref="NangoProxyClient"/>, with the secret key set by a handler,
+    /// timeouts everywhere, retries for idempotent API calls only, and a circuit breaker.
+    /// </summary>
+    public static IServiceCollection AddNangoClient(this IServiceCollection services)
+    {
+        services.AddTransient<NangoAuthHandler>();
+        services.AddTransient<NangoUnavailableHandler>();
+
+        var settings = new RefitSettings
+        {
+            ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+            {
+                // Nango's inputs are strict: an absent optional field is fine, an explicit null is often a 400.
+                DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            }),
+            ExceptionFactory = async response =>
+                response.IsSuccessStatusCode ? null : await NangoApiException.FromResponseAsync(response),
+            // NangoUnavailableHandler already turned transport failures into NangoUnavailableException: keep it.
+            TransportExceptionFactory = (_, exception, _) => exception,
+            DeserializationExceptionFactory = (response, _) => ValueTask.FromResult<Exception?>(
+                new NangoApiException(response.StatusCode, "unexpected_response", "Nango's answer did not have the expected shape.", [])),
+        };
+
+        services.AddRefitGeneratedClient<INangoApi>(settings, ApiClientName)
+            .ConfigureHttpClient(ConfigureBase)
+            .AddHttpMessageHandler<NangoUnavailableHandler>()
+            .AddHttpMessageHandler<NangoAuthHandler>()
+            .AddStandardResilienceHandler()
+            .Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
+            {
+                var nango = sp.GetRequiredService<IOptions<NangoOptions>>().Value;
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(nango.TimeoutSeconds);
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(Math.Min(10, nango.TimeoutSeconds));
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, nango.TimeoutSeconds * 2));
+                // Note: a POST that timed out may still have created a session or an integration in Nango;
+                // repeating it could create two. Only safe methods are retried.
+                o.Retry.DisableForUnsafeHttpMethods();
+            });
+
+        services.AddHttpClient<NangoProxyClient>(ProxyClientName)
+            .ConfigureHttpClient(ConfigureBase)
+            .AddHttpMessageHandler<NangoUnavailableHandler>()
+            .AddHttpMessageHandler<NangoAuthHandler>()
+            .AddResilienceHandler("nango-proxy", (pipeline, context) =>
+            {
+                // No retries: the agent's request may not be idempotent and its body is streamed once.
+                var nango = context.ServiceProvider.GetRequiredService<IOptions<NangoOptions>>().Value;
+                pipeline.AddTimeout(TimeSpan.FromSeconds(nango.ProxyTimeoutSeconds));
+            });
+
+        return services;
+    }
+
+    private static void ConfigureBase(IServiceProvider sp, HttpClient client)
+    {
+        client.BaseAddress = sp.GetRequiredService<IOptions<NangoOptions>>().Value.BaseUri;
+        // Resilience owns timeouts; the HttpClient default (100 s) must not cut a streamed proxy response short.
+        client.Timeout = Timeout.InfiniteTimeSpan;
+    }
+}

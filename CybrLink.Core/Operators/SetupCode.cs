@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using CybrLink.Core.Security;
+
+namespace CybrLink.Core.Operators;
+
+/// <summary>
+/// The one-time code that lets the first operator be created. Only its hash is kept, in memory: a restart
+/// issues a new code, and the code is gone once an operator exists.
+/// </summary>
+public sealed class SetupCode
+{
+    // Unambiguous characters only: the code is read from a log and typed by a person.
+    private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private const int MaxFailures = 10;
+
+    private readonly Lock _gate = new();
+    private string? _hash;
+    private int _failures;
+
+    /// <summary>Issues a new code (replacing any earlier one) and returns it, to be shown once.</summary>
+    public string Issue()
+    {
+        var chars = new char[12];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
+        }
+
+        var code = $"{new string(chars, 0, 4)}-{new string(chars, 4, 4)}-{new string(chars, 8, 4)}";
+        lock (_gate)
+        {
+            _hash = SecretTokens.Hash(code);
+            _failures = 0;
+        }
+
+        return code;
+    }
+
+    public bool IsIssued
+    {
+        get { lock (_gate) { return _hash is not null; } }
+    }
+
+    /// <summary>Checks a typed code (case and spaces forgiven). Too many wrong tries void the code.</summary>
+    public bool Verify(string? typed)
+    {
+        var normalized = Normalize(typed);
+        lock (_gate)
+        {
+            if (_hash is null)
+            {
+                return false;
+            }
+
+            if (SecretTokens.HashesEqual(_hash, SecretTokens.Hash(normalized)))
+            {
+                return true;
+            }
+
+            // Note: 32^12 codes cannot be guessed in ten tries; voiding the code stops anyone from trying more.
+            if (++_failures >= MaxFailures)
+            {
+                _hash = null;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Forgets the code (the first operator exists).</summary>
+    public void Revoke()
+    {
+        lock (_gate)
+        {
+            _hash = null;
+        }
+    }
+
+    private static string Normalize(string? typed)
+    {
+        var letters = new StringBuilder();
+        foreach (var c in (typed ?? "").ToUpperInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                letters.Append(c);
+            }
+        }
+
+        var s = letters.ToString();
+        return s.Length == 12 ? $"{s[..4]}-{s[4..8]}-{s[8..]}" : s;
+    }
+}

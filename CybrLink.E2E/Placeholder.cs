@@ -1,0 +1,1 @@
+namespace CybrLink.E2E;

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using CybrLink.Core.ServerKeys;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+
+namespace CybrLink.Tests.Infrastructure;
+
+/// <summary>
+/// A CybrLink host that owns its world: its own temp SQLite file, captured logs, and settings given by the test.
+/// With <see cref="UseRealServer"/> it listens on 127.0.0.1 (for browsers and the sandbox); otherwise in memory.
+/// </summary>
+public class CybrLinkAppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public CybrLinkAppFactory(IReadOnlyDictionary<string, string?>? settings = null, bool useRealServer = false)
+    {
+        DatabasePath = Path.Combine(Path.GetTempPath(), $"cybrlink-test-{Guid.NewGuid():N}.db");
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:CybrLink"] = $"Data Source={DatabasePath}",
+            ["Sandbox:Enabled"] = "false",
+            // A closed port unless the test gives a Nango: nothing here may reach a real one.
+            ["Nango:BaseUrl"] = "http://127.0.0.1:9",
+            ["Nango:SecretKey"] = "0f8fad5b-d9cb-469f-a165-70867728950e",
+            ["Nango:WebhookSigningKey"] = "test-webhook-signing-key",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        UseRealServer = useRealServer;
+        if (useRealServer)
+        {
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        }
+    }
+
+    public string DatabasePath { get; }
+    public bool UseRealServer { get; }
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>The real server's base URL (starts it). Only with <see cref="UseRealServer"/>.</summary>
+    public string BaseUrl
+    {
+        get
+        {
+            StartServer();
+            return Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
+
+    /// <summary>Mints a server key straight through the service, as the console or CLI would.</summary>
+    public async Task<string> CreateServerKeyAsync(string name = "test key")
+    {
+        var created = await Services.GetRequiredService<ServerKeyService>().CreateAsync(name, "tests");
+        return created.Token;
+    }
+
+    public HttpClient CreateClientWithKey(string token)
+    {
+        var client = UseRealServer ? new HttpClient { BaseAddress = new Uri(BaseUrl) } : CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,39 @@
+using CybrLink.Core.Nango;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Http.Resilience;
+
+namespace CybrLink.Tests.Nango;
+
+/// <summary>The production registration of the Nango client, with only the network swapped for <see cref="RecordedNango"/>.</summary>
+public sealed class NangoClientFixture : IDisposable
+{
+    public const string SecretKey = "3f1c9a7e-52b4-4d6a-8e0f-9b2c1d4e5f60";
+
+    private readonly ServiceProvider _services;
+
+    public NangoClientFixture(string baseUrl = "http://nango.test")
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddOptions<NangoOptions>().Configure(o =>
+        {
+            o.BaseUrl = baseUrl;
+            o.SecretKey = SecretKey;
+            o.WebhookSigningKey = "signing";
+        });
+        services.AddNangoClient();
+        services.ConfigureAll<HttpClientFactoryOptions>(o =>
+            o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = Nango));
+        // Retries are real, their back-off is not worth waiting for in a test.
+        services.PostConfigure<HttpStandardResilienceOptions>($"{NangoServiceCollectionExtensions.ApiClientName}-standard",
+            o => o.Retry.Delay = TimeSpan.Zero);
+        _services = services.BuildServiceProvider();
+    }
+
+    public RecordedNango Nango { get; } = new();
+    public INangoApi Api => _services.GetRequiredService<INangoApi>();
+    public NangoProxyClient Proxy => _services.GetRequiredService<NangoProxyClient>();
+
+    public void Dispose() => _services.Dispose();
+}

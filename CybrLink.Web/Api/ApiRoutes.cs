@@ -1,0 +1,17 @@
+using CybrLink.Web.Infrastructure;
+
+namespace CybrLink.Web.Api;
+
+public static class ApiRoutes
+{
+    public static IEndpointRouteBuilder MapCybrLinkApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization(WebSetup.ServerKeyPolicy).DisableAntiforgery();
+        v1.MapMeApi();
+
+        // Unknown API routes answer a ProblemDetails 404, not the console's HTML page.
+        app.MapFallback("/api/{**rest}", () => ApiProblems.Result(404, "not_found", "No such API route."))
+            .ExcludeFromDescription();
+        return app;
+    }
+}

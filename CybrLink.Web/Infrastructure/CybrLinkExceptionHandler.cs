@@ -1,0 +1,36 @@
+using CybrLink.Core.Nango;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace CybrLink.Web.Infrastructure;
+
+/// <summary>The one place exceptions become answers. API callers get ProblemDetails; pages get the error page.</summary>
+internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, code, title, detail) = exception switch
+        {
+            NangoUnavailableException e => (503, "nango_unavailable", "The token service is unreachable.", e.Message),
+            // Note: only Nango's code goes out, never its message or body: they can name internals.
+            NangoApiException e => (502, "nango_error", "The token service refused the request.", $"Nango answered {(int)e.Status} {e.Code}."),
+            BadHttpRequestException e => (e.StatusCode, ApiProblems.DefaultCode(e.StatusCode), ApiProblems.DefaultTitle(e.StatusCode), e.Message),
+            _ => (500, "internal_error", "An unexpected error occurred.", null),
+        };
+
+        if (status >= 500)
+        {
+            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+        }
+
+        if (!ApiProblems.IsApiRequest(context) || context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        await ApiProblems.WriteAsync(context, status, code, title, detail);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

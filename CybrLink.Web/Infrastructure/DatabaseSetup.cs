@@ -1,0 +1,47 @@
+using CybrLink.Core.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CybrLink.Web.Infrastructure;
+
+/// <summary>Chooses the database provider from configuration and migrates at start.</summary>
+public static class DatabaseSetup
+{
+    public const string ConnectionStringName = "CybrLink";
+
+    public static IHostApplicationBuilder AddCybrLinkDatabase(this IHostApplicationBuilder builder)
+    {
+        var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
+        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"Database:Provider '{provider}' is not supported by this build; use 'Sqlite'.");
+        }
+
+        var connectionString = ResolveSqlite(
+            builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=App_Data/cybrlink.db",
+            builder.Environment.ContentRootPath);
+        builder.Services.AddDbContextFactory<CybrLinkDbContext>(o => o.UseSqlite(connectionString));
+        return builder;
+    }
+
+    /// <summary>An absolute data source under the content root, its folder created (SQLite resolves against the CWD).</summary>
+    public static string ResolveSqlite(string connectionString, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (csb.DataSource is not ("" or ":memory:") && csb.Mode != SqliteOpenMode.Memory)
+        {
+            csb.DataSource = Path.GetFullPath(csb.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
+        }
+
+        return csb.ToString();
+    }
+
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<CybrLinkDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.MigrateAsync(ct);
+    }
+}

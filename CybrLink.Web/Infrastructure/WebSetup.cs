@@ -1,0 +1,122 @@
+using CybrLink.Core;
+using CybrLink.Core.Data;
+using CybrLink.Core.Operators;
+using CybrLink.Sandbox;
+using CybrLink.Web.Account;
+using CybrLink.Web.Api;
+using CybrLink.Web.Components;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+
+namespace CybrLink.Web.Infrastructure;
+
+public static class WebSetup
+{
+    public const string AdminPolicy = "Admin";
+    public const string OperatorPolicy = "Operator";
+    public const string ServerKeyPolicy = "ServerKey";
+
+    /// <summary>Everything the web host needs: logging, data, Core, identity, API plumbing, the console.</summary>
+    public static WebApplicationBuilder AddCybrLinkWeb(this WebApplicationBuilder builder)
+    {
+        builder.AddCybrLinkLogging();
+        builder.AddCybrLinkDatabase();
+        builder.AddCybrLinkCore();
+        builder.AddSandboxIfEnabled();
+        builder.Services.AddOperatorIdentity();
+
+        builder.Services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<CybrLinkExceptionHandler>();
+        builder.Services.AddValidation();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddCybrLinkOpenApi();
+        builder.Services.AddCybrLinkHealthChecks();
+        builder.Services.AddSingleton<NangoStatusMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoStatusMonitor>());
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    /// <summary>Operators: ASP.NET Identity with cookie sign-in, lockout, roles; plus the server-key scheme for the API.</summary>
+    public static IServiceCollection AddOperatorIdentity(this IServiceCollection services)
+    {
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddIdentityCookies();
+        services.AddIdentityCore<IdentityUser>().AddSignInManager();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ServerKeyAuthenticationHandler>(ServerKeyAuthenticationHandler.SchemeName, null);
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = AccountUrls.Login;
+            o.LogoutPath = AccountUrls.Logout;
+            o.AccessDeniedPath = AccountUrls.AccessDenied;
+            o.Cookie.Name = "cybrlink.operator";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+        });
+
+        services.AddOperatorStore();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.RequireRole(OperatorRoles.Admin))
+            .AddPolicy(OperatorPolicy, p => p.RequireRole(OperatorRoles.All))
+            .AddPolicy(ServerKeyPolicy, p => p
+                .AddAuthenticationSchemes(ServerKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ServerKeyAuthenticationHandler.KeyIdClaim));
+        return services;
+    }
+
+    /// <summary>Identity users and roles in CybrLink's database, with the password and lockout rules (web and CLI).</summary>
+    public static IServiceCollection AddOperatorStore(this IServiceCollection services)
+    {
+        services.AddIdentityCore<IdentityUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<CybrLinkDbContext>()
+            .AddDefaultTokenProviders();
+        return services;
+    }
+
+    public static WebApplication UseCybrLinkWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseCybrLinkRequestLogging();
+        if (app.Configuration.GetValue("Sandbox:Enabled", false))
+        {
+            // Before CybrLink's own headers, auth and antiforgery: the sandbox stands in for another server.
+            app.UseNangoSandbox();
+        }
+
+        app.UseSecurityHeaders();
+        app.UseWhen(ApiProblems.IsApiRequest, api => api.UseStatusCodePages());
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapCybrLinkHealth();
+        app.MapCybrLinkApiDocs();
+        app.MapAccountEndpoints();
+        app.MapCybrLinkApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
