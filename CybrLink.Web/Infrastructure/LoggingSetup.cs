@@ -25,6 +25,9 @@ public static class LoggingSetup
                 .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
                 .MinimumLevel.Override("Polly", LogEventLevel.Error)
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+                // An unhealthy check is answered by /health/ready and, for Nango, logged once by NangoStatusMonitor;
+                // the default Error line on every probe would flood the log while Nango is down.
+                .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Fatal)
                 .Enrich.FromLogContext();
             if (json)
             {

@@ -1,1 +1,0 @@
-namespace CybrLink.E2E;

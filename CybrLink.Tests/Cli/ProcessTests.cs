@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace CybrLink.Tests.Cli;
+
+/// <summary>The built executable as an operator runs it: exit codes and what reaches stdout and stderr.</summary>
+public sealed class ProcessTests : IDisposable
+{
+    private readonly string _workDir = Directory.CreateTempSubdirectory("cybrlink-proc-").FullName;
+
+    public void Dispose() => Directory.Delete(_workDir, recursive: true);
+
+    [Fact]
+    public async Task Production_without_a_nango_secret_key_exits_non_zero_naming_the_key()
+    {
+        var (exit, stdout, stderr) = await RunAsync([], new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Nango__BaseUrl"] = "http://127.0.0.1:9",
+            ["Nango__WebhookSigningKey"] = "whsec",
+        });
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Nango:SecretKey", stderr);
+        Assert.DoesNotContain("Nango:BaseUrl", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout); // a sentence, not a stack trace
+    }
+
+    [Fact]
+    public async Task Create_server_key_writes_one_key_line_to_stdout()
+    {
+        var (exit, stdout, _) = await RunAsync(["create-server-key", "--name", "ci"], []);
+
+        Assert.Equal(0, exit);
+        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches("^cbl_[A-Za-z0-9_-]{43}$", line);
+    }
+
+    [Fact]
+    public async Task Bad_arguments_exit_2()
+    {
+        var (exit, stdout, stderr) = await RunAsync(["create-server-key"], []);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("needs --name", stderr);
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string> env)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "CybrLink.Web.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ConnectionStrings__CybrLink"] = $"Data Source={Path.Combine(_workDir, "cybrlink.db")}";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
