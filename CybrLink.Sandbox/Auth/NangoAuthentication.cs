@@ -14,8 +14,9 @@ internal sealed partial class NangoAuthentication(IOptions<SandboxOptions> optio
         if (!request.Headers.TryGetValue("Authorization", out var header) || string.IsNullOrEmpty(header.ToString()))
             return Fail("missing_auth_header", "Authentication failed. The request is missing the Authorization header.");
 
-        // Nango takes whatever follows the last "Bearer " (header.split('Bearer ').pop()).
-        var key = header.ToString().Split("Bearer ")[^1].Trim();
+        // Nango takes whatever follows the last "Bearer " (header.split('Bearer ').pop()), untrimmed. HTTP already
+        // strips trailing spaces, so a bare "Bearer " arrives as "Bearer" and fails the format check instead.
+        var key = header.ToString().Split("Bearer ")[^1];
         if (key.Length == 0)
             return Fail("malformed_auth_header", "Authentication failed. The Authorization header is malformed.");
 
