@@ -19,4 +19,16 @@ public sealed class SandboxOptions
 
     /// <summary>Where the emulator POSTs its <c>auth</c> webhooks; empty = none sent.</summary>
     public string? WebhookUrl { get; set; }
+
+    /// <summary>First wait before a webhook retry; doubled for the next one (Nango: 3 s, then 6 s).</summary>
+    public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Timeout of one webhook attempt (Nango: <c>NANGO_WEBHOOK_TIMEOUT_MS</c> = 20 s).</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Origin + path of a Connect UI used to build <c>connect_link</c> (Nango's <c>NANGO_PUBLIC_CONNECT_URL</c>).
+    /// Empty = the sandbox base URL, which only answers with a short text page.
+    /// </summary>
+    public string? ConnectUiUrl { get; set; }
 }

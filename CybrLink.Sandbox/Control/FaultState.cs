@@ -1,0 +1,65 @@
+namespace CybrLink.Sandbox.Control;
+
+/// <summary>
+/// Fault switches tests flip through <c>/_sandbox/faults/*</c>. A fault with a count is consumed call by call;
+/// a fault without one stays until <see cref="Reset"/>.
+/// </summary>
+internal sealed class FaultState
+{
+    private readonly Lock _gate = new();
+    private CountedFault<int>? _upstreamStatus;
+    private CountedFault<TimeSpan>? _upstreamDelay;
+    private CountedFault<bool>? _refresh;
+    private CountedFault<ApiFaultMode>? _api;
+    private TaskCompletionSource _released = NewRelease();
+
+    public void FailUpstream(int status, int? count) { lock (_gate) _upstreamStatus = new(status, count); }
+
+    public void DelayUpstream(TimeSpan delay, int? count) { lock (_gate) _upstreamDelay = new(delay, count); }
+
+    public void FailRefresh(int? count) { lock (_gate) _refresh = new(true, count); }
+
+    public void FailApi(ApiFaultMode mode, int? count) { lock (_gate) _api = new(mode, count); }
+
+    public int? TakeUpstreamStatus() { lock (_gate) return Take(ref _upstreamStatus, out var s) ? s : null; }
+
+    public TimeSpan? TakeUpstreamDelay() { lock (_gate) return Take(ref _upstreamDelay, out var d) ? d : null; }
+
+    public bool TakeRefreshFailure() { lock (_gate) return Take(ref _refresh, out _); }
+
+    public ApiFaultMode? TakeApiFault() { lock (_gate) return Take(ref _api, out var m) ? m : null; }
+
+    /// <summary>Completes when the faults are reset: hanging API calls wait on it.</summary>
+    public Task Released { get { lock (_gate) return _released.Task; } }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _upstreamStatus = null;
+            _upstreamDelay = null;
+            _refresh = null;
+            _api = null;
+            _released.TrySetResult();
+            _released = NewRelease();
+        }
+    }
+
+    private static TaskCompletionSource NewRelease() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static bool Take<T>(ref CountedFault<T>? fault, out T value)
+    {
+        value = default!;
+        if (fault is null)
+            return false;
+        value = fault.Value;
+        if (fault.Remaining is { } remaining)
+            fault = remaining <= 1 ? null : fault with { Remaining = remaining - 1 };
+        return true;
+    }
+
+    private sealed record CountedFault<T>(T Value, int? Remaining);
+}
+
+/// <summary>How the Nango API misbehaves: a 500 <c>generic_error_support</c>, or no answer until reset.</summary>
+internal enum ApiFaultMode { Error, Hang }

@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace CybrLink.Sandbox;
+
+/// <summary>
+/// Typed client for the sandbox's test controls. Works against any sandbox: pass its base URL (standalone root or
+/// <c>https://site/sandbox/nango</c>) and its secret key.
+/// </summary>
+public sealed class SandboxControlClient(HttpClient http, string baseUrl, string secretKey)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The next <paramref name="count"/> upstream calls (null = all, until reset) answer <paramref name="status"/>.</summary>
+    public Task FailUpstreamAsync(int status, int? count = 1, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/faults/upstream", new { status, count }, ct);
+
+    /// <summary>The next <paramref name="count"/> upstream calls (null = all, until reset) wait <paramref name="delay"/> first.</summary>
+    public Task DelayUpstreamAsync(TimeSpan delay, int? count = 1, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/faults/upstream", new { delay_ms = (int)delay.TotalMilliseconds, count }, ct);
+
+    /// <summary>The mock provider refuses the next <paramref name="count"/> refresh grants (null = until reset).</summary>
+    public Task FailRefreshAsync(int? count = null, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/faults/refresh", new { count }, ct);
+
+    /// <summary>The Nango API answers 500 <c>generic_error_support</c> (null count = until reset).</summary>
+    public Task FailApiAsync(int? count = null, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/faults/api", new { mode = "error", count }, ct);
+
+    /// <summary>The Nango API does not answer until <see cref="ResetAsync"/> (or the caller gives up).</summary>
+    public Task HangApiAsync(int? count = null, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/faults/api", new { mode = "hang", count }, ct);
+
+    /// <summary>Expires a connection's access token now, so the next proxy call refreshes it.</summary>
+    public Task ExpireAccessTokenAsync(string providerConfigKey, string connectionId, CancellationToken ct = default) =>
+        PostAsync($"/_sandbox/connections/{Uri.EscapeDataString(connectionId)}/expire?provider_config_key={Uri.EscapeDataString(providerConfigKey)}", new { }, ct);
+
+    /// <summary>Clears every fault and releases hanging calls. Data (integrations, connections) stays.</summary>
+    public Task ResetAsync(CancellationToken ct = default) => PostAsync("/_sandbox/reset", new { }, ct);
+
+    /// <summary>Every webhook attempt made so far, oldest first.</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> GetWebhookDeliveriesAsync(CancellationToken ct = default)
+    {
+        using var request = Request(HttpMethod.Get, "/_sandbox/webhooks");
+        using var response = await http.SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+        var page = await response.Content.ReadFromJsonAsync<DeliveryPage>(Json, ct);
+        return page?.Data ?? [];
+    }
+
+    private async Task PostAsync(string path, object body, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Post, path);
+        request.Content = JsonContent.Create(body, options: Json);
+        using var response = await http.SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, baseUrl.TrimEnd('/') + path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretKey);
+        return request;
+    }
+
+    private sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Data);
+}
