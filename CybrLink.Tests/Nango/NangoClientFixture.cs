@@ -12,19 +12,26 @@ public sealed class NangoClientFixture : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public NangoClientFixture(string baseUrl = "http://nango.test")
+    /// <param name="baseUrl">Where Nango is.</param>
+    /// <param name="secretKey">The key to send.</param>
+    /// <param name="recorded">True: answers come from <see cref="Nango"/>; false: real HTTP to <paramref name="baseUrl"/>.</param>
+    public NangoClientFixture(string baseUrl = "http://nango.test", string secretKey = SecretKey, bool recorded = true)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddOptions<NangoOptions>().Configure(o =>
         {
             o.BaseUrl = baseUrl;
-            o.SecretKey = SecretKey;
+            o.SecretKey = secretKey;
             o.WebhookSigningKey = "signing";
         });
         services.AddNangoClient();
-        services.ConfigureAll<HttpClientFactoryOptions>(o =>
-            o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = Nango));
+        if (recorded)
+        {
+            services.ConfigureAll<HttpClientFactoryOptions>(o =>
+                o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = Nango));
+        }
+
         // Retries are real, their back-off is not worth waiting for in a test.
         services.PostConfigure<HttpStandardResilienceOptions>($"{NangoServiceCollectionExtensions.ApiClientName}-standard",
             o => o.Retry.Delay = TimeSpan.Zero);

@@ -47,8 +47,10 @@ public static class LoggingSetup
         {
             o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             o.GetLevel = (context, _, exception) =>
-                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                exception is not null ? LogEventLevel.Error
+                // Probes answer 503 by design while a dependency is down; that is not an error of this request.
                 : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
+                : context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : LogEventLevel.Information;
         });
 }
