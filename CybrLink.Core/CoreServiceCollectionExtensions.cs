@@ -1,8 +1,14 @@
+using CybrLink.Core.Audit;
+using CybrLink.Core.Catalog;
+using CybrLink.Core.Connections;
+using CybrLink.Core.ConnectSessions;
+using CybrLink.Core.Leases;
 using CybrLink.Core.Nango;
 using CybrLink.Core.Operators;
 using CybrLink.Core.ServerKeys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace CybrLink.Core;
@@ -22,7 +28,14 @@ public static class CoreServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddNangoClient();
 
+        builder.Services.AddOptions<ConnectOptions>().Bind(builder.Configuration.GetSection(ConnectOptions.SectionName));
+
         builder.Services.AddSingleton<ServerKeyService>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<LeaseService>();
+        builder.Services.AddScoped<CatalogService>();
+        builder.Services.AddScoped<ConnectionRecorder>();
+        builder.Services.AddScoped<ConnectSessionService>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
         return builder;

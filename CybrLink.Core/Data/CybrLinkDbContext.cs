@@ -1,3 +1,9 @@
+using CybrLink.Core.Audit;
+using CybrLink.Core.Catalog;
+using CybrLink.Core.Connections;
+using CybrLink.Core.ConnectSessions;
+using CybrLink.Core.EndUsers;
+using CybrLink.Core.Leases;
 using CybrLink.Core.ServerKeys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -9,6 +15,12 @@ public sealed class CybrLinkDbContext(DbContextOptions<CybrLinkDbContext> option
     : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
+    public DbSet<CatalogIntegration> Integrations => Set<CatalogIntegration>();
+    public DbSet<EndUser> EndUsers => Set<EndUser>();
+    public DbSet<ConnectSession> ConnectSessions => Set<ConnectSession>();
+    public DbSet<Connection> Connections => Set<Connection>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Lease> Leases => Set<Lease>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -28,5 +28,33 @@ public sealed class NangoOptions
     [Range(1, 600)]
     public int ProxyTimeoutSeconds { get; set; } = 100;
 
+    /// <summary>Nango's URL as end users' browsers reach it (Connect UI popups, API-key forms); empty = <see cref="BaseUrl"/>.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Nango's WebSocket path (<c>NANGO_SERVER_WEBSOCKETS_PATH</c>), relative to <see cref="PublicUrl"/>.</summary>
+    public string WebSocketPath { get; set; } = "/";
+
+    /// <summary>How often to reconcile connections with Nango's list.</summary>
+    [Range(5, 86400)]
+    public int ReconcileSeconds { get; set; } = 60;
+
+    /// <summary>The browser-facing base URL, without a trailing slash.</summary>
+    public string BrowserBaseUrl => (string.IsNullOrWhiteSpace(PublicUrl) ? BaseUrl : PublicUrl).TrimEnd('/');
+
+    /// <summary>The browser-facing WebSocket URL: ws(s) + the public URL's path + <see cref="WebSocketPath"/>.</summary>
+    public string BrowserWebSocketUrl
+    {
+        get
+        {
+            var http = new Uri(BrowserBaseUrl + "/");
+            var ws = new UriBuilder(http) { Scheme = http.Scheme == "https" ? "wss" : "ws" };
+            ws.Path = http.AbsolutePath.TrimEnd('/') + "/" + WebSocketPath.TrimStart('/');
+            return ws.Uri.ToString();
+        }
+    }
+
+    /// <summary>The browser-facing origin (scheme, host, port), for the Connect UI's Content-Security-Policy.</summary>
+    public string BrowserOrigin => new Uri(BrowserBaseUrl).GetLeftPart(UriPartial.Authority);
+
     internal Uri BaseUri => new(BaseUrl.EndsWith('/') ? BaseUrl : BaseUrl + "/");
 }

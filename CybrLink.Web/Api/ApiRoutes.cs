@@ -8,6 +8,8 @@ public static class ApiRoutes
     {
         var v1 = app.MapGroup("/api/v1").RequireAuthorization(WebSetup.ServerKeyPolicy).DisableAntiforgery();
         v1.MapMeApi();
+        v1.MapIntegrationsApi();
+        v1.MapConnectSessionsApi();
 
         // Unknown API routes answer a ProblemDetails 404, not the console's HTML page.
         app.MapFallback("/api/{**rest}", () => ApiProblems.Result(404, "not_found", "No such API route."))

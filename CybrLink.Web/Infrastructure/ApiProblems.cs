@@ -41,6 +41,15 @@ public static class ApiProblems
         return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType);
     }
 
+    /// <summary>422: the request is well-formed but a field's value cannot be accepted; names the field.</summary>
+    public static Task WriteValidationAsync(HttpContext context, string field, string message)
+    {
+        var problem = Create(context, StatusCodes.Status422UnprocessableEntity, "validation_failed", "A field cannot be accepted.", message);
+        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType);
+    }
+
     /// <summary>The stable code for a status when nothing more specific is known.</summary>
     public static string DefaultCode(int status) => status switch
     {
@@ -110,7 +119,7 @@ internal sealed class ApiProblemDetailsWriter : IProblemDetailsWriter
         var status = problem.Status ?? http.Response.StatusCode;
         problem.Status = status;
         problem.Title ??= ApiProblems.DefaultTitle(status);
-        problem.Extensions.TryAdd("code", ApiProblems.DefaultCode(status));
+        problem.Extensions.TryAdd("code", problem is HttpValidationProblemDetails ? "validation_failed" : ApiProblems.DefaultCode(status));
         problem.Extensions.TryAdd("trace_id", http.TraceIdentifier);
         return new ValueTask(http.Response.WriteAsJsonAsync(
             problem, problem.GetType(), (System.Text.Json.JsonSerializerOptions?)null, ApiProblems.ContentType));

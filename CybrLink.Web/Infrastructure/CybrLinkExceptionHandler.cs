@@ -1,3 +1,4 @@
+using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -8,8 +9,15 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        if (exception is ConnectValidationException invalid && ApiProblems.IsApiRequest(context) && !context.Response.HasStarted)
+        {
+            await ApiProblems.WriteValidationAsync(context, invalid.Field, invalid.Message);
+            return true;
+        }
+
         var (status, code, title, detail) = exception switch
         {
+            ConnectSessionStateException e => (ConnectProblems.StatusOf(e.Problem), e.Code, ConnectProblems.TitleOf(e.Problem), (string?)null),
             NangoUnavailableException e => (503, "nango_unavailable", "The token service is unreachable.", e.Message),
             // Note: only Nango's code goes out, never its message or body: they can name internals.
             NangoApiException e => (502, "nango_error", "The token service refused the request.", $"Nango answered {(int)e.Status} {e.Code}."),

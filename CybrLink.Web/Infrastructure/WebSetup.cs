@@ -31,7 +31,10 @@ public static class WebSetup
         builder.Services.AddExceptionHandler<CybrLinkExceptionHandler>();
         builder.Services.AddValidation();
         builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+        });
         builder.Services.AddCybrLinkOpenApi();
         builder.Services.AddCybrLinkHealthChecks();
         builder.Services.AddSingleton<NangoStatusMonitor>();

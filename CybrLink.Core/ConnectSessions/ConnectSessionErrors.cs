@@ -1,0 +1,36 @@
+namespace CybrLink.Core.ConnectSessions;
+
+/// <summary>A request names something that cannot be accepted (answered 422, naming the field).</summary>
+public sealed class ConnectValidationException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+public enum ConnectSessionProblem
+{
+    /// <summary>No session has that token or id.</summary>
+    NotFound,
+    Expired,
+    /// <summary>The session completed already: links work once.</summary>
+    AlreadyUsed,
+    Cancelled,
+    /// <summary>Nango does not list the connection the browser reported, for this session.</summary>
+    NotConfirmed,
+}
+
+/// <summary>The session cannot do what was asked in its current state.</summary>
+public sealed class ConnectSessionStateException(ConnectSessionProblem problem)
+    : Exception($"The connect session cannot be used: {problem}.")
+{
+    public ConnectSessionProblem Problem { get; } = problem;
+
+    /// <summary>The stable code clients see.</summary>
+    public string Code => Problem switch
+    {
+        ConnectSessionProblem.NotFound => "session_not_found",
+        ConnectSessionProblem.Expired => "session_expired",
+        ConnectSessionProblem.AlreadyUsed => "session_already_used",
+        ConnectSessionProblem.Cancelled => "session_cancelled",
+        _ => "connection_not_confirmed",
+    };
+}

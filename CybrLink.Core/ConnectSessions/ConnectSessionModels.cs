@@ -1,0 +1,61 @@
+using CybrLink.Core.Catalog;
+
+namespace CybrLink.Core.ConnectSessions;
+
+public sealed record EndUserInput(string Id, string? Email = null, string? DisplayName = null);
+
+public sealed record OrganizationInput(string Id, string? DisplayName = null);
+
+public sealed record CreateConnectSessionCommand(
+    EndUserInput EndUser,
+    string Integration,
+    OrganizationInput? Organization = null,
+    string? ReturnUrl = null,
+    int ExpiresInMinutes = ConnectSessionService.DefaultExpiryMinutes,
+    IReadOnlyDictionary<string, string>? ConnectionConfig = null,
+    string? Locale = null);
+
+public sealed record ReconnectCommand(
+    string? ReturnUrl = null,
+    int ExpiresInMinutes = ConnectSessionService.DefaultExpiryMinutes,
+    string? Locale = null);
+
+/// <summary>A new session. The token exists only here: the database keeps its hash.</summary>
+public sealed record CreatedConnectSession(Guid Id, string Token, DateTimeOffset ExpiresAt);
+
+public sealed record ConnectSessionView(
+    Guid Id, ConnectSessionStatus Status, string Integration, string EndUserId, Guid? ConnectionId, string? ErrorCode,
+    DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool IsReconnect);
+
+/// <summary>A form field on the Connect page: its schema and, when the operator's server set it, the locked value.</summary>
+public sealed record ConnectField(IntegrationField Schema, string? LockedValue);
+
+/// <summary>Everything the Connect UI shows for a session it may still complete.</summary>
+public sealed record ConnectPage(
+    Guid SessionId,
+    ConnectSessionStatus Status,
+    string? Locale,
+    CatalogEntry Integration,
+    IReadOnlyList<ConnectField> ConnectionFields,
+    string EndUserId,
+    string? EndUserEmail,
+    string? EndUserDisplayName,
+    string? OrganizationName,
+    bool HasReturnUrl,
+    DateTimeOffset ExpiresAt,
+    bool IsReconnect,
+    string? LastErrorCode);
+
+/// <summary>What the browser needs to run Nango's auth flow for this session.</summary>
+public sealed record ConnectStart(
+    string NangoBaseUrl,
+    string NangoWebSocketUrl,
+    string NangoSessionToken,
+    string Integration,
+    string AuthMode,
+    IReadOnlyDictionary<string, string> Params);
+
+/// <summary>A completed session: where to send the browser (null = show "you can close this window").</summary>
+public sealed record ConnectCompletion(Guid SessionId, Guid ConnectionId, string? RedirectUrl);
+
+public sealed record ConnectPollStatus(ConnectSessionStatus Status, Guid? ConnectionId, string? ErrorCode, string? RedirectUrl);

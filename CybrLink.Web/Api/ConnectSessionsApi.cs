@@ -1,0 +1,117 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using CybrLink.Core.ConnectSessions;
+using CybrLink.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CybrLink.Web.Api;
+
+public sealed record EndUserRequest(
+    [property: Required, StringLength(255, MinimumLength = 1)] string Id,
+    [property: StringLength(320)] string? Email,
+    [property: StringLength(255)] string? DisplayName);
+
+public sealed record OrganizationRequest(
+    [property: Required, StringLength(255, MinimumLength = 1)] string Id,
+    [property: StringLength(255)] string? DisplayName);
+
+public sealed record CreateConnectSessionRequest(
+    [property: Required] EndUserRequest EndUser,
+    [property: Required, StringLength(255, MinimumLength = 1)] string Integration,
+    OrganizationRequest? Organization,
+    [property: StringLength(2048)] string? ReturnUrl,
+    int? ExpiresInMinutes,
+    Dictionary<string, string>? ConnectionConfig,
+    [property: StringLength(35)] string? Locale);
+
+public sealed record ReconnectSessionRequest(
+    [property: StringLength(2048)] string? ReturnUrl,
+    int? ExpiresInMinutes,
+    [property: StringLength(35)] string? Locale);
+
+/// <summary>The token and URL are shown once; CybrLink keeps only the token's hash.</summary>
+public sealed record CreateConnectSessionResponse(Guid Id, string Token, string ConnectUrl, DateTimeOffset ExpiresAt);
+
+public sealed record ConnectSessionResponse(
+    Guid Id, ConnectSessionStatus Status, string Integration, string EndUserId, Guid? ConnectionId, string? Error,
+    bool Reconnect, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)
+{
+    public static ConnectSessionResponse From(ConnectSessionView v) =>
+        new(v.Id, v.Status, v.Integration, v.EndUserId, v.ConnectionId, v.ErrorCode, v.IsReconnect, v.CreatedAt, v.ExpiresAt);
+}
+
+public static class ConnectSessionsApi
+{
+    public static RouteGroupBuilder MapConnectSessionsApi(this RouteGroupBuilder v1)
+    {
+        var sessions = v1.MapGroup("/connect-sessions").WithTags("Connect sessions");
+        sessions.MapPost("/", CreateAsync).WithName("CreateConnectSession")
+            .WithSummary("Create a connect session for one end user and one integration.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        sessions.MapGet("/{id:guid}", GetAsync).WithName("GetConnectSession").WithSummary("A session's status.");
+        sessions.MapDelete("/{id:guid}", CancelAsync).WithName("CancelConnectSession")
+            .WithSummary("Cancel a session that has not completed.").ProducesProblem(StatusCodes.Status410Gone);
+
+        v1.MapPost("/connections/{id:guid}/reconnect-session", ReconnectAsync).WithTags("Connections")
+            .WithName("CreateReconnectSession")
+            .WithSummary("A connect session that re-authorises an existing connection (same connection id afterwards).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return v1;
+    }
+
+    public static async Task<Created<CreateConnectSessionResponse>> CreateAsync(
+        CreateConnectSessionRequest request, ConnectSessionService sessions, IOptions<ConnectOptions> options,
+        HttpContext http, ClaimsPrincipal caller, CancellationToken ct)
+    {
+        var created = await sessions.CreateAsync(new CreateConnectSessionCommand(
+            new EndUserInput(request.EndUser.Id, request.EndUser.Email, request.EndUser.DisplayName),
+            request.Integration,
+            request.Organization is { } org ? new OrganizationInput(org.Id, org.DisplayName) : null,
+            request.ReturnUrl,
+            request.ExpiresInMinutes ?? ConnectSessionService.DefaultExpiryMinutes,
+            request.ConnectionConfig,
+            request.Locale), KeyId(caller), ct);
+        return ToCreated(created, options.Value, http);
+    }
+
+    public static async Task<Results<Ok<ConnectSessionResponse>, ProblemHttpResult>> GetAsync(
+        Guid id, ConnectSessionService sessions, CancellationToken ct) =>
+        await sessions.GetAsync(id, ct) is { } view
+            ? TypedResults.Ok(ConnectSessionResponse.From(view))
+            : NotFound();
+
+    public static async Task<Results<Ok<ConnectSessionResponse>, ProblemHttpResult>> CancelAsync(
+        Guid id, ConnectSessionService sessions, ClaimsPrincipal caller, CancellationToken ct) =>
+        await sessions.CancelAsync(id, KeyId(caller), ct) is { } view
+            ? TypedResults.Ok(ConnectSessionResponse.From(view))
+            : NotFound();
+
+    public static async Task<Results<Created<CreateConnectSessionResponse>, ProblemHttpResult>> ReconnectAsync(
+        Guid id, ReconnectSessionRequest? request, ConnectSessionService sessions, IOptions<ConnectOptions> options,
+        HttpContext http, ClaimsPrincipal caller, CancellationToken ct)
+    {
+        var created = await sessions.CreateReconnectAsync(id, new ReconnectCommand(
+            request?.ReturnUrl,
+            request?.ExpiresInMinutes ?? ConnectSessionService.DefaultExpiryMinutes,
+            request?.Locale), KeyId(caller), ct);
+        return created is null
+            ? ApiProblems.Result(404, "connection_not_found", "No such connection.")
+            : ToCreated(created, options.Value, http);
+    }
+
+    private static Created<CreateConnectSessionResponse> ToCreated(CreatedConnectSession created, ConnectOptions options, HttpContext http)
+    {
+        var baseUrl = string.IsNullOrWhiteSpace(options.PublicUrl)
+            ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}"
+            : options.PublicUrl.TrimEnd('/');
+        var connectUrl = $"{baseUrl}/connect?session={Uri.EscapeDataString(created.Token)}";
+        return TypedResults.Created(
+            $"/api/v1/connect-sessions/{created.Id}",
+            new CreateConnectSessionResponse(created.Id, created.Token, connectUrl, created.ExpiresAt));
+    }
+
+    private static ProblemHttpResult NotFound() => ApiProblems.Result(404, "session_not_found", "No such connect session.");
+
+    private static string? KeyId(ClaimsPrincipal caller) => caller.FindFirstValue(ServerKeyAuthenticationHandler.KeyIdClaim);
+}
