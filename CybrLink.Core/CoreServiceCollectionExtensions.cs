@@ -36,6 +36,8 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddScoped<CatalogService>();
         builder.Services.AddScoped<ConnectionRecorder>();
         builder.Services.AddScoped<ConnectSessionService>();
+        builder.Services.AddScoped<ConnectionSyncService>();
+        builder.Services.AddSingleton<NangoSyncJob>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
         return builder;

@@ -62,6 +62,13 @@ public sealed partial class CatalogService(
         return integrations.Count;
     }
 
+    /// <summary>Whether the catalog was ever read from Nango.</summary>
+    public async Task<bool> HasSyncedAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Integrations.AnyAsync(ct);
+    }
+
     public async Task<IReadOnlyList<CatalogEntry>> ListAsync(bool enabledOnly, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -24,6 +24,10 @@ public sealed class NangoOptions
     [Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 30;
 
+    /// <summary>First back-off before retrying a safe call (doubles, with jitter; 3 retries at most).</summary>
+    [Range(0, 60000)]
+    public int RetryDelayMilliseconds { get; set; } = 1000;
+
     /// <summary>Upper bound for one proxied call (no retries: the agent's request may not be repeatable).</summary>
     [Range(1, 600)]
     public int ProxyTimeoutSeconds { get; set; } = 100;

@@ -41,16 +41,30 @@ public static class NangoServiceCollectionExtensions
             .ConfigureHttpClient(ConfigureBase)
             .AddHttpMessageHandler<NangoUnavailableHandler>()
             .AddHttpMessageHandler<NangoAuthHandler>()
-            .AddStandardResilienceHandler()
-            .Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
+            .AddResilienceHandler("nango-api", (pipeline, context) =>
             {
-                var nango = sp.GetRequiredService<IOptions<NangoOptions>>().Value;
-                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(nango.TimeoutSeconds);
-                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(Math.Min(10, nango.TimeoutSeconds));
-                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, nango.TimeoutSeconds * 2));
+                var nango = context.ServiceProvider.GetRequiredService<IOptions<NangoOptions>>().Value;
+                // Note: Nango is reached over a real network, so timeouts and back-off run on the system clock,
+                // whatever clock the domain is given.
+                pipeline.TimeProvider = TimeProvider.System;
+                pipeline.AddTimeout(TimeSpan.FromSeconds(nango.TimeoutSeconds));
+                var retry = new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 3,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(nango.RetryDelayMilliseconds),
+                };
                 // Note: a POST that timed out may still have created a session or an integration in Nango;
                 // repeating it could create two. Only safe methods are retried.
-                o.Retry.DisableForUnsafeHttpMethods();
+                retry.DisableForUnsafeHttpMethods();
+                pipeline.AddRetry(retry);
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, nango.TimeoutSeconds * 2)),
+                    BreakDuration = TimeSpan.FromSeconds(5),
+                });
+                pipeline.AddTimeout(TimeSpan.FromSeconds(Math.Min(10, nango.TimeoutSeconds)));
             });
 
         services.AddHttpClient<NangoProxyClient>(ProxyClientName)
@@ -61,6 +75,7 @@ public static class NangoServiceCollectionExtensions
             {
                 // No retries: the agent's request may not be idempotent and its body is streamed once.
                 var nango = context.ServiceProvider.GetRequiredService<IOptions<NangoOptions>>().Value;
+                pipeline.TimeProvider = TimeProvider.System;
                 pipeline.AddTimeout(TimeSpan.FromSeconds(nango.ProxyTimeoutSeconds));
             });
 

@@ -28,6 +28,10 @@ public sealed class ServerKeyAuthenticationTests : IAsyncLifetime
         Assert.Equal("billing backend", me.GetProperty("key_name").GetString());
         Assert.Equal("server", me.GetProperty("key_kind").GetString());
         Assert.True(Guid.TryParse(me.GetProperty("key_id").GetString(), out _));
+        // The request log names method, path and status, never the key.
+        var requestLine = Assert.Single(_app.Logs.Lines, l => l.Contains("HTTP \"GET\" \"/api/v1/me\" responded 200"));
+        Assert.DoesNotContain(token, _app.Logs.All);
+        Assert.DoesNotContain("Authorization", requestLine);
     }
 
     [Theory]
@@ -136,7 +140,8 @@ public sealed class ServerKeyAuthenticationTests : IAsyncLifetime
         return text.ToString();
     }
 
-    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    /// <returns>The problem document, for further assertions (the body can be read only once).</returns>
+    internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -144,5 +149,6 @@ public sealed class ServerKeyAuthenticationTests : IAsyncLifetime
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        return problem;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
@@ -30,6 +31,9 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
             ["Nango:BaseUrl"] = "http://127.0.0.1:9",
             ["Nango:SecretKey"] = "0f8fad5b-d9cb-469f-a165-70867728950e",
             ["Nango:WebhookSigningKey"] = "test-webhook-signing-key",
+            // Tests run reconciliation themselves, when they mean to.
+            ["Nango:BackgroundSync"] = "false",
+            ["Nango:RetryDelayMilliseconds"] = "10",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -46,6 +50,9 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
     public string DatabasePath { get; }
     public bool UseRealServer { get; }
     public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Last word on services (e.g. a FakeTimeProvider), applied after the app's own registrations.</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
     /// <summary>The real server's base URL (starts it). Only with <see cref="UseRealServer"/>.</summary>
     public string BaseUrl
@@ -66,6 +73,10 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+        if (ConfigureTestServices is not null)
+        {
+            builder.ConfigureTestServices(ConfigureTestServices);
+        }
     }
 
     /// <summary>Mints a server key straight through the service, as the console or CLI would.</summary>

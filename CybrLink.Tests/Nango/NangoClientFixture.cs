@@ -1,7 +1,6 @@
 using CybrLink.Core.Nango;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
-using Microsoft.Extensions.Http.Resilience;
 
 namespace CybrLink.Tests.Nango;
 
@@ -24,6 +23,8 @@ public sealed class NangoClientFixture : IDisposable
             o.BaseUrl = baseUrl;
             o.SecretKey = secretKey;
             o.WebhookSigningKey = "signing";
+            // Retries are real, their back-off is not worth waiting for in a test.
+            o.RetryDelayMilliseconds = 0;
         });
         services.AddNangoClient();
         if (recorded)
@@ -32,9 +33,6 @@ public sealed class NangoClientFixture : IDisposable
                 o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = Nango));
         }
 
-        // Retries are real, their back-off is not worth waiting for in a test.
-        services.PostConfigure<HttpStandardResilienceOptions>($"{NangoServiceCollectionExtensions.ApiClientName}-standard",
-            o => o.Retry.Delay = TimeSpan.Zero);
         _services = services.BuildServiceProvider();
     }
 

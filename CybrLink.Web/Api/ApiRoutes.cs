@@ -10,6 +10,8 @@ public static class ApiRoutes
         v1.MapMeApi();
         v1.MapIntegrationsApi();
         v1.MapConnectSessionsApi();
+        v1.MapConnectionsApi();
+        app.MapNangoWebhooksApi();
 
         // Unknown API routes answer a ProblemDetails 404, not the console's HTML page.
         app.MapFallback("/api/{**rest}", () => ApiProblems.Result(404, "not_found", "No such API route."))

@@ -27,8 +27,16 @@ public static class IntegrationsApi
         return v1;
     }
 
-    public static async Task<Ok<IReadOnlyList<IntegrationResponse>>> ListAsync(CatalogService catalog, CancellationToken ct) =>
-        TypedResults.Ok<IReadOnlyList<IntegrationResponse>>([.. (await catalog.ListAsync(enabledOnly: true, ct)).Select(IntegrationResponse.From)]);
+    public static async Task<Ok<IReadOnlyList<IntegrationResponse>>> ListAsync(CatalogService catalog, CancellationToken ct)
+    {
+        if (!await catalog.HasSyncedAsync(ct))
+        {
+            // First call before the scheduled refresh ran: read Nango now rather than answer an empty catalog.
+            await catalog.RefreshAsync(ct);
+        }
+
+        return TypedResults.Ok<IReadOnlyList<IntegrationResponse>>([.. (await catalog.ListAsync(enabledOnly: true, ct)).Select(IntegrationResponse.From)]);
+    }
 
     public static async Task<Ok<CatalogRefreshResponse>> RefreshAsync(CatalogService catalog, CancellationToken ct) =>
         TypedResults.Ok(new CatalogRefreshResponse(await catalog.RefreshAsync(ct)));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -11,7 +12,10 @@ public static class ApiProblems
 {
     public const string ContentType = "application/problem+json";
 
-    public static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+    /// <summary>True for <c>/api</c> requests, also while the exception handler re-executes them under <c>/error</c>.</summary>
+    public static bool IsApiRequest(HttpContext context) =>
+        (context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value ?? "")
+            .StartsWith("/api/", StringComparison.OrdinalIgnoreCase);
 
     public static ProblemDetails Create(HttpContext? context, int status, string code, string title, string? detail = null)
     {

@@ -27,7 +27,7 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
 
         if (status >= 500)
         {
-            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+            LogUnhandled(logger, exception, context.Request.Method, context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path);
         }
 
         if (!ApiProblems.IsApiRequest(context) || context.Response.HasStarted)

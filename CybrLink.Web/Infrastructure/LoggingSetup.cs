@@ -13,7 +13,8 @@ public static class LoggingSetup
     public static IHostApplicationBuilder AddCybrLinkLogging(this IHostApplicationBuilder builder)
     {
         var json = builder.Configuration.GetValue("Logging:Json", false);
-        builder.Services.AddSerilog((services, logger) =>
+        // Note: the static Log.Logger is left alone, so several hosts in one process (tests) keep their own logs.
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) =>
         {
             logger
                 .ReadFrom.Configuration(builder.Configuration)
@@ -23,7 +24,8 @@ public static class LoggingSetup
                 // below writes method, path and status only.
                 .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning)
                 .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
-                .MinimumLevel.Override("Polly", LogEventLevel.Error)
+                // Retries and failures surface as NangoUnavailableException, reported once by the caller or monitor.
+                .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
                 // An unhealthy check is answered by /health/ready and, for Nango, logged once by NangoStatusMonitor;
                 // the default Error line on every probe would flood the log while Nango is down.
@@ -45,6 +47,7 @@ public static class LoggingSetup
     public static IApplicationBuilder UseCybrLinkRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(o =>
         {
+            o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             o.GetLevel = (context, _, exception) =>
                 exception is not null ? LogEventLevel.Error

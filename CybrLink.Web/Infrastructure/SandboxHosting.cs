@@ -29,6 +29,14 @@ public static class SandboxHosting
         builder.Configuration["Sandbox:Enabled"] = "true";
         builder.Services.AddNangoSandbox(builder.Configuration);
         var siteOrigin = SiteOrigin(builder.Configuration["urls"]);
+        // The demo's sandbox reports connections to this process's own webhook receiver, as a real Nango would.
+        builder.Services.PostConfigure<SandboxOptions>(s =>
+        {
+            if (string.IsNullOrWhiteSpace(s.WebhookUrl))
+            {
+                s.WebhookUrl = siteOrigin + "/api/v1/webhooks/nango";
+            }
+        });
         builder.Services.AddOptions<NangoOptions>().PostConfigure<IOptions<SandboxOptions>>((nango, sandbox) =>
         {
             var s = sandbox.Value;

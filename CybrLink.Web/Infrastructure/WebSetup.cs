@@ -1,4 +1,5 @@
 using CybrLink.Core;
+using CybrLink.Core.Connections;
 using CybrLink.Core.Data;
 using CybrLink.Core.Operators;
 using CybrLink.Sandbox;
@@ -39,6 +40,10 @@ public static class WebSetup
         builder.Services.AddCybrLinkHealthChecks();
         builder.Services.AddSingleton<NangoStatusMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoStatusMonitor>());
+        if (builder.Configuration.GetValue("Nango:BackgroundSync", true))
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoSyncJob>());
+        }
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();

@@ -1,0 +1,65 @@
+using CybrLink.Core.Catalog;
+using CybrLink.Core.Leases;
+using CybrLink.Core.Nango;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CybrLink.Core.Connections;
+
+/// <summary>
+/// The periodic work against Nango: refresh the catalog and reconcile connections, every <c>Nango:ReconcileSeconds</c>.
+/// A database lease makes one CybrLink instance at a time do it.
+/// </summary>
+public sealed partial class NangoSyncJob(
+    IServiceScopeFactory scopes, LeaseService leases, IOptions<NangoOptions> options, TimeProvider time, ILogger<NangoSyncJob> logger)
+    : BackgroundService
+{
+    public const string LeaseName = "nango-sync";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(options.Value.ReconcileSeconds);
+        using var timer = new PeriodicTimer(interval, time);
+        do
+        {
+            await RunOnceAsync(interval, stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <returns>The reconciliation report, or null when another instance holds the lease or Nango failed.</returns>
+    public async Task<ReconcileReport?> RunOnceAsync(TimeSpan interval, CancellationToken ct)
+    {
+        // The lease outlives one pass by a margin, so a slow pass is not overtaken by another instance.
+        if (!await leases.TryAcquireAsync(LeaseName, interval * 2, ct))
+        {
+            return null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<CatalogService>().RefreshAsync(ct);
+            var report = await scope.ServiceProvider.GetRequiredService<ConnectionSyncService>().ReconcileAsync(ct);
+            if (report.Created + report.Errored + report.Recovered + report.RevokedExternally + report.SessionsExpired > 0)
+            {
+                LogReconciled(logger, report.Created, report.Errored, report.Recovered, report.RevokedExternally, report.SessionsExpired);
+            }
+
+            return report;
+        }
+        catch (Exception e) when (e is NangoUnavailableException or NangoApiException)
+        {
+            LogNangoFailed(logger, e.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled with Nango: {Created} created, {Errored} errored, {Recovered} recovered, {Revoked} revoked externally, {Expired} sessions expired")]
+    private static partial void LogReconciled(ILogger logger, int created, int errored, int recovered, int revoked, int expired);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation skipped: {Reason}")]
+    private static partial void LogNangoFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CybrLink.Core.Catalog;
+using CybrLink.Core.ConnectSessions;
+using CybrLink.Tests.Api;
+using CybrLink.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CybrLink.Tests.ConnectSessions;
+
+public sealed class ConnectSessionsApiTests : SandboxedApp
+{
+    private static object Body(string integration = "sandbox-mail", string? returnUrl = null, int? expires = null, object? config = null) => new
+    {
+        end_user = new { id = "u-42", email = "ada@example.com", display_name = "Ada Lovelace" },
+        organization = new { id = "org-7", display_name = "Analytical Engines" },
+        integration,
+        return_url = returnUrl,
+        expires_in_minutes = expires,
+        connection_config = config,
+        locale = "de",
+    };
+
+    [Fact]
+    public async Task Create_returns_a_token_once_and_a_connect_url_and_stores_only_a_hash()
+    {
+        using var response = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body(returnUrl: ReturnOrigin + "/done?x=1"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var session = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var id = session.GetProperty("id").GetString()!;
+        var token = session.GetProperty("token").GetString()!;
+        Assert.Matches("^cbl_cs_[A-Za-z0-9_-]{43}$", token);
+        Assert.EndsWith($"/connect?session={token}", session.GetProperty("connect_url").GetString());
+        Assert.Equal(Clock.GetUtcNow().AddMinutes(30), session.GetProperty("expires_at").GetDateTimeOffset());
+        Assert.Equal($"/api/v1/connect-sessions/{id}", response.Headers.Location!.OriginalString);
+
+        var status = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/connect-sessions/{id}");
+        Assert.Equal("pending", status.GetProperty("status").GetString());
+        Assert.Equal("sandbox-mail", status.GetProperty("integration").GetString());
+        Assert.False(status.TryGetProperty("token", out _));
+
+        SqliteConnection.ClearAllPools();
+        var files = await ServerKeyAuthenticationTests.ReadDatabaseFilesAsync(App.DatabasePath);
+        Assert.DoesNotContain(token, files);
+        Assert.DoesNotContain(token[ConnectSession.TokenPrefix.Length..], files);
+    }
+
+    [Theory]
+    [InlineData("nope", null, null, "integration")]
+    [InlineData("sandbox-mail", "https://evil.example.net/cb", null, "return_url")]
+    [InlineData("sandbox-mail", "/relative/path", null, "return_url")]
+    [InlineData("sandbox-mail", "javascript:alert(1)", null, "return_url")]
+    [InlineData("sandbox-mail", null, 4, "expires_in_minutes")]
+    [InlineData("sandbox-mail", null, 61, "expires_in_minutes")]
+    public async Task Unacceptable_fields_get_422_naming_the_field(string integration, string? returnUrl, int? expires, string field)
+    {
+        using var response = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body(integration, returnUrl, expires));
+
+        var problem = await ServerKeyAuthenticationTests.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Connection_config_must_name_fields_of_the_integration_and_match_their_pattern()
+    {
+        using var unknown = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body("sandbox-crm", config: new { region = "eu" }));
+        using var invalid = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body("sandbox-crm", config: new { subdomain = "Not Valid!" }));
+        using var valid = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body("sandbox-crm", config: new { subdomain = "acme" }));
+
+        Assert.Contains("connection_config.region", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
+        Assert.Contains("connection_config.subdomain", await invalid.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_disabled_integration_cannot_get_a_session()
+    {
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var catalog = scope.ServiceProvider.GetRequiredService<CatalogService>();
+            await catalog.RefreshAsync();
+            Assert.True(await catalog.UpdateAsync("sandbox-helpdesk", enabled: false, null, null, null));
+        }
+
+        using var response = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body("sandbox-helpdesk"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("\"integration\"", await response.Content.ReadAsStringAsync());
+        var listed = await Api.GetFromJsonAsync<JsonElement>("/api/v1/integrations");
+        Assert.DoesNotContain(listed.EnumerateArray(), i => i.GetProperty("key").GetString() == "sandbox-helpdesk");
+    }
+
+    [Theory]
+    [InlineData("""{"integration":"sandbox-mail"}""")]
+    [InlineData("""{"end_user":{},"integration":"sandbox-mail"}""")]
+    [InlineData("""{"end_user":{"id":"u"}}""")]
+    [InlineData("""{"end_user":{"id":"u"},"integration":""}""")]
+    public async Task Missing_required_fields_are_400_validation_problems(string json)
+    {
+        using var response = await Api.PostAsync("/api/v1/connect-sessions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        await ServerKeyAuthenticationTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem()
+    {
+        using var response = await Api.PostAsync("/api/v1/connect-sessions", new StringContent("{\"end_user\":", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Sessions_need_a_server_key()
+    {
+        using var anonymous = App.CreateClient();
+
+        using var response = await anonymous.PostAsJsonAsync("/api/v1/connect-sessions", Body());
+
+        await ServerKeyAuthenticationTests.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "missing_api_key");
+    }
+
+    [Fact]
+    public async Task Cancel_then_cancel_again_is_410_and_unknown_is_404()
+    {
+        var id = (await CreateSessionAsync(Body())).GetProperty("id").GetString();
+
+        using var cancelled = await Api.DeleteAsync($"/api/v1/connect-sessions/{id}");
+        using var again = await Api.DeleteAsync($"/api/v1/connect-sessions/{id}");
+        using var unknown = await Api.GetAsync($"/api/v1/connect-sessions/{Guid.NewGuid()}");
+
+        Assert.Equal("cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        await ServerKeyAuthenticationTests.AssertProblemAsync(again, HttpStatusCode.Gone, "session_cancelled");
+        await ServerKeyAuthenticationTests.AssertProblemAsync(unknown, HttpStatusCode.NotFound, "session_not_found");
+    }
+
+    [Fact]
+    public async Task A_session_past_its_expiry_reports_expired()
+    {
+        var id = (await CreateSessionAsync(Body(expires: 5))).GetProperty("id").GetString();
+
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var status = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/connect-sessions/{id}");
+        Assert.Equal("expired", status.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Integrations_lists_the_enabled_catalog_with_connection_fields()
+    {
+        var integrations = await Api.GetFromJsonAsync<JsonElement>("/api/v1/integrations");
+
+        var crm = integrations.EnumerateArray().Single(i => i.GetProperty("key").GetString() == "sandbox-crm");
+        Assert.Equal("API_KEY", crm.GetProperty("auth_mode").GetString());
+        Assert.Equal("Sandbox CRM", crm.GetProperty("display_name").GetString());
+        Assert.Equal("subdomain", crm.GetProperty("connection_config")[0].GetProperty("name").GetString());
+        Assert.Equal(3, integrations.GetArrayLength());
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CybrLink.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CybrLink.Tests.Infrastructure;
+
+/// <summary>
+/// CybrLink (in memory) talking over real HTTP to a sandbox Nango on its own port, with a fake clock and a server key.
+/// </summary>
+public class SandboxedApp : IAsyncLifetime
+{
+    public const string ReturnOrigin = "https://app.example.com";
+
+    public RunningSandbox Sandbox { get; private set; } = null!;
+    public CybrLinkAppFactory App { get; private set; } = null!;
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>Raw HTTP to the sandbox as a browser or an operator would call it.</summary>
+    public HttpClient NangoHttp { get; } = new();
+
+    /// <summary>True: CybrLink listens on 127.0.0.1 and the sandbox delivers its webhooks to it.</summary>
+    protected virtual bool DeliverWebhooks => false;
+
+    public async Task InitializeAsync()
+    {
+        Sandbox = await SandboxServer.StartAsync(new SandboxOptions { WebhookRetryDelay = TimeSpan.FromMilliseconds(50) });
+        App = new CybrLinkAppFactory(new Dictionary<string, string?>
+        {
+            ["Nango:BaseUrl"] = Sandbox.BaseUrl,
+            ["Nango:SecretKey"] = Sandbox.Options.SecretKey,
+            ["Nango:WebhookSigningKey"] = Sandbox.Options.WebhookSigningKey,
+            ["Connect:AllowedReturnOrigins:0"] = ReturnOrigin,
+        }, useRealServer: DeliverWebhooks)
+        {
+            ConfigureTestServices = services => services.AddSingleton<TimeProvider>(Clock),
+        };
+        if (DeliverWebhooks)
+        {
+            // The running sandbox reads its options live, as Nango reads its environment's webhook settings.
+            Sandbox.Options.WebhookUrl = App.BaseUrl.TrimEnd('/') + "/api/v1/webhooks/nango";
+        }
+
+        Api = App.CreateClientWithKey(await App.CreateServerKeyAsync("backend"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        NangoHttp.Dispose();
+        await App.DisposeAsync();
+        await Sandbox.DisposeAsync();
+    }
+
+    public async Task<JsonElement> CreateSessionAsync(object body)
+    {
+        using var response = await Api.PostAsJsonAsync("/api/v1/connect-sessions", body);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, json.ToString());
+        return json;
+    }
+
+    /// <summary>What the end user's browser does with a Nango connect session token for an API-key integration.</summary>
+    public async Task<string> PostApiKeyToNangoAsync(string nangoToken, string integration, string apiKey, IReadOnlyDictionary<string, string> parameters)
+    {
+        var query = string.Concat(parameters.Select(p => $"&params[{p.Key}]={Uri.EscapeDataString(p.Value)}"));
+        using var response = await NangoHttp.PostAsJsonAsync(
+            $"{Sandbox.BaseUrl}/api-auth/api-key/{integration}?connect_session_token={nangoToken}{query}", new { apiKey });
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, json.ToString());
+        return json.GetProperty("connectionId").GetString()!;
+    }
+
+    public async Task DeleteInNangoAsync(string nangoConnectionId, string integration)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"{Sandbox.BaseUrl}/connections/{nangoConnectionId}?provider_config_key={integration}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Sandbox.Options.SecretKey);
+        using var response = await NangoHttp.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+}
