@@ -5,6 +5,7 @@ using CybrLink.Sandbox;
 using CybrLink.Web.Account;
 using CybrLink.Web.Api;
 using CybrLink.Web.Components;
+using CybrLink.Web.Connect;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -43,6 +44,7 @@ public static class WebSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
+        builder.AddConnectUi();
         return builder;
     }
 
@@ -121,6 +123,7 @@ public static class WebSetup
         app.MapCybrLinkApiDocs();
         app.MapAccountEndpoints();
         app.MapCybrLinkApi();
+        app.MapConnectUi();
         // Blazor's own frame-ancestors header is turned off: SecurityHeaders sets the whole policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
