@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
@@ -18,9 +19,13 @@ namespace CybrLink.Tests.Infrastructure;
 public class CybrLinkAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    public CybrLinkAppFactory(IReadOnlyDictionary<string, string?>? settings = null, bool useRealServer = false)
+    /// <param name="configureServices">Runs after the app's own registrations (e.g. to swap <see cref="TimeProvider"/>).</param>
+    public CybrLinkAppFactory(
+        IReadOnlyDictionary<string, string?>? settings = null, bool useRealServer = false, Action<IServiceCollection>? configureServices = null)
     {
+        _configureServices = configureServices;
         DatabasePath = Path.Combine(Path.GetTempPath(), $"cybrlink-test-{Guid.NewGuid():N}.db");
         _settings = new Dictionary<string, string?>
         {
@@ -66,6 +71,10 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+        if (_configureServices is not null)
+        {
+            builder.ConfigureTestServices(_configureServices);
+        }
     }
 
     /// <summary>Mints a server key straight through the service, as the console or CLI would.</summary>

@@ -62,9 +62,13 @@ async function callCybrLink(path, body) {
   return payload;
 }
 
-function reportFailure(code) {
-  // The session stays open for a retry; losing this report only loses an audit detail.
-  callCybrLink('fail', { error: code }).catch((error) => console.warn('Connect: failure not recorded', error.code));
+async function reportFailure(code) {
+  try {
+    await callCybrLink('fail', { error: code });
+  } catch (error) {
+    // The session stays open for a retry; losing this report only loses an audit detail.
+    console.warn('Connect: failure not recorded', error.code);
+  }
 }
 
 // ---- The form ----
@@ -178,7 +182,7 @@ function endAttempt(current) {
   return true;
 }
 
-function fail(current, code) {
+async function fail(current, code) {
   if (!endAttempt(current)) return;
   if (current.popup && !current.popup.closed) current.popup.close();
   newTab.hidden = true;
@@ -187,7 +191,7 @@ function fail(current, code) {
     window.location.reload();
     return;
   }
-  reportFailure(code);
+  await reportFailure(code);
   button.textContent = text.Retry;
   leave.hidden = !config.hasReturnUrl;
   setState('failed', messageFor(code), 'error');
