@@ -177,14 +177,12 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
         var (_, token) = await CreateSessionAsync("sandbox-crm");
         using var browser = NewBrowser();
         await browser.GetAsync($"/connect?session={token}");
-        var html = await (await browser.GetAsync("/connect")).Content.ReadAsStringAsync();
-        var config = JsonDocument.Parse(WebUtility.HtmlDecode(DataConfig().Match(html).Groups[1].Value)).RootElement;
+        var antiforgery = await AntiforgeryAsync(browser);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/start")
         {
             Content = JsonContent.Create(new { fields = new { subdomain = "Not A Subdomain!" } }),
         };
-        request.Headers.Add(config.GetProperty("antiforgery").GetProperty("header").GetString()!,
-            config.GetProperty("antiforgery").GetProperty("token").GetString());
+        request.Headers.Add(antiforgery.Header, antiforgery.Token);
 
         using var response = await browser.SendAsync(request);
 
@@ -192,6 +190,39 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
         Assert.Equal("subdomain", problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Nango_failing_at_start_answers_503_with_no_detail()
+    {
+        var (_, token) = await CreateSessionAsync();
+        using var browser = NewBrowser();
+        await browser.GetAsync($"/connect?session={token}");
+        var antiforgery = await AntiforgeryAsync(browser);
+        await _sandbox.Control.FailApiAsync(count: null);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/start") { Content = JsonContent.Create(new { }) };
+            request.Headers.Add(antiforgery.Header, antiforgery.Token);
+
+            using var response = await browser.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal("nango_unavailable", JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+            Assert.DoesNotContain("generic_error_support", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await _sandbox.Control.ResetAsync();
+        }
+    }
+
+    private static async Task<(string Header, string Token)> AntiforgeryAsync(HttpClient browser)
+    {
+        var html = await (await browser.GetAsync("/connect")).Content.ReadAsStringAsync();
+        var antiforgery = JsonDocument.Parse(WebUtility.HtmlDecode(DataConfig().Match(html).Groups[1].Value)).RootElement.GetProperty("antiforgery");
+        return (antiforgery.GetProperty("header").GetString()!, antiforgery.GetProperty("token").GetString()!);
     }
 
     [GeneratedRegex("data-config=\"([^\"]+)\"")]
