@@ -19,9 +19,13 @@ namespace CybrLink.Tests.Infrastructure;
 public class CybrLinkAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    public CybrLinkAppFactory(IReadOnlyDictionary<string, string?>? settings = null, bool useRealServer = false)
+    /// <param name="configureServices">Runs after the app's own registrations (e.g. to swap <see cref="TimeProvider"/>).</param>
+    public CybrLinkAppFactory(
+        IReadOnlyDictionary<string, string?>? settings = null, bool useRealServer = false, Action<IServiceCollection>? configureServices = null)
     {
+        _configureServices = configureServices;
         DatabasePath = Path.Combine(Path.GetTempPath(), $"cybrlink-test-{Guid.NewGuid():N}.db");
         _settings = new Dictionary<string, string?>
         {
@@ -51,8 +55,6 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
     public bool UseRealServer { get; }
     public CapturedLogs Logs { get; } = new();
 
-    /// <summary>Last word on services (e.g. a FakeTimeProvider), applied after the app's own registrations.</summary>
-    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
     /// <summary>The real server's base URL (starts it). Only with <see cref="UseRealServer"/>.</summary>
     public string BaseUrl
@@ -73,9 +75,9 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
-        if (ConfigureTestServices is not null)
+        if (_configureServices is not null)
         {
-            builder.ConfigureTestServices(ConfigureTestServices);
+            builder.ConfigureTestServices(_configureServices);
         }
     }
 

@@ -34,10 +34,7 @@ public class SandboxedApp : IAsyncLifetime
             ["Nango:SecretKey"] = Sandbox.Options.SecretKey,
             ["Nango:WebhookSigningKey"] = Sandbox.Options.WebhookSigningKey,
             ["Connect:AllowedReturnOrigins:0"] = ReturnOrigin,
-        }, useRealServer: DeliverWebhooks)
-        {
-            ConfigureTestServices = services => services.AddSingleton<TimeProvider>(Clock),
-        };
+        }, useRealServer: DeliverWebhooks, configureServices: services => services.AddSingleton<TimeProvider>(Clock));
         if (DeliverWebhooks)
         {
             // The running sandbox reads its options live, as Nango reads its environment's webhook settings.

@@ -6,6 +6,7 @@ using CybrLink.Sandbox;
 using CybrLink.Web.Account;
 using CybrLink.Web.Api;
 using CybrLink.Web.Components;
+using CybrLink.Web.Connect;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -48,6 +49,7 @@ public static class WebSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
+        builder.AddConnectUi();
         return builder;
     }
 
@@ -126,6 +128,7 @@ public static class WebSetup
         app.MapCybrLinkApiDocs();
         app.MapAccountEndpoints();
         app.MapCybrLinkApi();
+        app.MapConnectUi();
         // Blazor's own frame-ancestors header is turned off: SecurityHeaders sets the whole policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

@@ -1,0 +1,24 @@
+namespace CybrLink.Web.Connect;
+
+/// <summary>The cookie that carries the connect session token once it has left the URL.</summary>
+public static class ConnectCookie
+{
+    public const string Name = "cybrlink.connect";
+    public const string Path = "/connect";
+
+    public static string? Read(HttpContext http) =>
+        http.Request.Cookies.TryGetValue(Name, out var token) && !string.IsNullOrEmpty(token) ? token : null;
+
+    public static void Write(HttpContext http, string token) =>
+        // Note: HttpOnly so page scripts never read the token; SameSite=Lax so another site cannot post with it;
+        // path-scoped so no other CybrLink page receives it. It lives no longer than a session can (60 minutes).
+        http.Response.Cookies.Append(Name, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Path = Path,
+            Secure = http.Request.IsHttps,
+            MaxAge = TimeSpan.FromMinutes(60),
+            IsEssential = true,
+        });
+}

@@ -1,0 +1,238 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using CybrLink.Core.ConnectSessions;
+using CybrLink.Core.Nango;
+using CybrLink.Web.Infrastructure;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CybrLink.Web.Connect;
+
+public sealed record ConnectStartRequest(Dictionary<string, string>? Fields);
+
+public sealed record ConnectStartResponse(
+    string NangoBaseUrl, string NangoWsUrl, string Token, string Integration, string AuthMode,
+    IReadOnlyDictionary<string, string> Params);
+
+public sealed record ConnectCompleteRequest([property: Required, StringLength(255, MinimumLength = 1)] string ConnectionId);
+
+public sealed record ConnectCompleteResponse(Guid ConnectionId, Guid SessionId, string? RedirectUrl);
+
+public sealed record ConnectFailRequest([property: Required, StringLength(200, MinimumLength = 1)] string Error);
+
+public sealed record ConnectStatusResponse(ConnectSessionStatus Status, Guid? ConnectionId, string? Error, string? RedirectUrl);
+
+/// <summary>
+/// The hosted Connect UI: the end user's consent page at <c>/connect</c> (static server rendering, no circuit) and
+/// the few JSON calls its script makes. No credential passes through here: the browser sends it to Nango.
+/// </summary>
+public static partial class ConnectUi
+{
+    public static WebApplicationBuilder AddConnectUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BrandingOptions>().BindConfiguration(BrandingOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ConnectOptions>()
+            .Validate(o => o.FrameAncestors.All(ConnectHeaders.IsFrameAncestor),
+                "Connect:FrameAncestors takes origins such as https://app.example.com (or 'self').")
+            .ValidateOnStart();
+        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.AddSingleton<ConnectHeaders>();
+        return builder;
+    }
+
+    public static WebApplication MapConnectUi(this WebApplication app)
+    {
+        var connect = app.MapGroup("/connect").ExcludeFromDescription().AddEndpointFilter(ApplyHeadersAsync);
+        connect.MapGet("/", ShowAsync);
+        connect.MapGet("/leave", LeaveAsync);
+        var calls = connect.MapGroup("/").AddEndpointFilter(RequireSessionAsync);
+        calls.MapPost("/start", StartAsync);
+        calls.MapPost("/complete", CompleteAsync);
+        calls.MapPost("/fail", FailAsync);
+        calls.MapGet("/status", StatusAsync);
+        return app;
+    }
+
+    /// <summary>
+    /// <c>?session=</c>: the token moves into a cookie and out of the address bar (history, logs, Referer).
+    /// Without it: the consent page, or a page saying why the link cannot be used.
+    /// </summary>
+    public static async Task<IResult> ShowAsync(
+        HttpContext http, ConnectSessionService sessions, IAntiforgery antiforgery, IOptions<BrandingOptions> branding,
+        string? session, CancellationToken ct)
+    {
+        if (session is not null)
+        {
+            if (session.Length is > 0 and <= 200)
+            {
+                ConnectCookie.Write(http, session);
+            }
+
+            return new SeeOther("/connect");
+        }
+
+        var acceptLanguage = http.Request.Headers.AcceptLanguage.ToString();
+        var token = ConnectCookie.Read(http);
+        if (token is null)
+        {
+            return await RenderNoticeAsync(http, ConnectNotice.NotFound, ConnectLocale.Choose(null, acceptLanguage), null);
+        }
+
+        try
+        {
+            var page = await sessions.OpenAsync(token, ct);
+            var culture = ConnectLocale.Choose(page.Locale, acceptLanguage);
+            var tokens = antiforgery.GetAndStoreTokens(http);
+            return await RenderAsync<ConsentView>(http, culture, StatusCodes.Status200OK, new Dictionary<string, object?>
+            {
+                [nameof(ConsentView.Page)] = page,
+                [nameof(ConsentView.Brand)] = branding.Value,
+                [nameof(ConsentView.AntiforgeryHeader)] = tokens.HeaderName,
+                [nameof(ConsentView.AntiforgeryToken)] = tokens.RequestToken,
+            });
+        }
+        catch (ConnectSessionStateException e)
+        {
+            var notice = ConnectNotice.For(e.Problem);
+            var back = notice.OffersReturn ? await sessions.ErrorReturnUrlAsync(token, e.Code, ct) : null;
+            return await RenderNoticeAsync(http, notice, ConnectLocale.Choose(null, acceptLanguage), back);
+        }
+        catch (Exception e) when (e is NangoUnavailableException or NangoApiException)
+        {
+            return await RenderNoticeAsync(http, ConnectNotice.Unavailable, ConnectLocale.Choose(null, acceptLanguage), null);
+        }
+    }
+
+    /// <summary>"Back to the app" after a failure the end user gives up on: the return URL with the error.</summary>
+    public static async Task<IResult> LeaveAsync(HttpContext http, ConnectSessionService sessions, string? error, CancellationToken ct)
+    {
+        var token = ConnectCookie.Read(http);
+        try
+        {
+            var url = token is null ? null : await sessions.ErrorReturnUrlAsync(token, error ?? "cancelled", ct);
+            return new SeeOther(url ?? "/connect");
+        }
+        catch (ConnectSessionStateException)
+        {
+            return new SeeOther("/connect");
+        }
+    }
+
+    /// <summary>Creates the Nango connect session the browser uses; never sees a credential.</summary>
+    public static async Task<Ok<ConnectStartResponse>> StartAsync(
+        ConnectStartRequest? request, HttpContext http, ConnectSessionService sessions, CancellationToken ct)
+    {
+        var start = await sessions.StartAsync(ConnectCookie.Read(http)!, request?.Fields ?? [], ct);
+        return TypedResults.Ok(new ConnectStartResponse(
+            start.NangoBaseUrl, start.NangoWebSocketUrl, start.NangoSessionToken, start.Integration, start.AuthMode, start.Params));
+    }
+
+    /// <summary>The browser reports Nango's connection id; CybrLink confirms it with Nango's list before recording it.</summary>
+    public static async Task<Ok<ConnectCompleteResponse>> CompleteAsync(
+        ConnectCompleteRequest request, HttpContext http, ConnectSessionService sessions, CancellationToken ct)
+    {
+        var completion = await sessions.CompleteAsync(ConnectCookie.Read(http)!, request.ConnectionId, ct);
+        return TypedResults.Ok(new ConnectCompleteResponse(completion.ConnectionId, completion.SessionId, completion.RedirectUrl));
+    }
+
+    public static async Task<NoContent> FailAsync(
+        ConnectFailRequest request, HttpContext http, ConnectSessionService sessions, CancellationToken ct)
+    {
+        await sessions.ReportFailureAsync(ConnectCookie.Read(http)!, request.Error, ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<ConnectStatusResponse>> StatusAsync(HttpContext http, ConnectSessionService sessions, CancellationToken ct)
+    {
+        var poll = await sessions.PollAsync(ConnectCookie.Read(http)!, ct);
+        return TypedResults.Ok(new ConnectStatusResponse(poll.Status, poll.ConnectionId, poll.ErrorCode, poll.RedirectUrl));
+    }
+
+    private static async ValueTask<object?> ApplyHeadersAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var headers = http.RequestServices.GetRequiredService<ConnectHeaders>();
+        // Registered after SecurityHeaders' callback, so it runs first (callbacks run last-in, first-out).
+        http.Response.OnStarting(() =>
+        {
+            headers.Apply(http.Response);
+            return Task.CompletedTask;
+        });
+        return await next(context);
+    }
+
+    /// <summary>The JSON calls: a session cookie, an antiforgery token on writes, and errors as ProblemDetails.</summary>
+    private static async ValueTask<object?> RequireSessionAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (ConnectCookie.Read(http) is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, "session_not_found", "No connect session.");
+        }
+
+        if (HttpMethods.IsPost(http.Request.Method)
+            && !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "antiforgery_failed", "The page is out of date; reload it.");
+        }
+
+        try
+        {
+            return await next(context);
+        }
+        catch (ConnectSessionStateException e)
+        {
+            return Problem(ConnectProblems.StatusOf(e.Problem), e.Code, ConnectProblems.TitleOf(e.Problem));
+        }
+        catch (ConnectValidationException e)
+        {
+            var problem = ApiProblems.Create(http, StatusCodes.Status422UnprocessableEntity, "validation_failed", "A field cannot be accepted.", e.Message);
+            problem.Extensions["field"] = e.Field;
+            return TypedResults.Problem(problem);
+        }
+        catch (Exception e) when (e is NangoUnavailableException or NangoApiException)
+        {
+            // Note: no Nango code or message goes to the end user; the log keeps the code for the operator.
+            LogNangoFailure(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectUi)),
+                e.GetType().Name, (e as NangoApiException)?.Code);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "nango_unavailable", "The connection service is not available.");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string code, string title) => ApiProblems.Result(status, code, title);
+
+    private static Task<IResult> RenderNoticeAsync(HttpContext http, ConnectNotice notice, CultureInfo culture, string? returnUrl) =>
+        RenderAsync<NoticeView>(http, culture, notice.Status, new Dictionary<string, object?>
+        {
+            [nameof(NoticeView.Notice)] = notice,
+            [nameof(NoticeView.Brand)] = http.RequestServices.GetRequiredService<IOptions<BrandingOptions>>().Value,
+            [nameof(NoticeView.ReturnUrl)] = returnUrl,
+        });
+
+    /// <summary>Renders a page in the chosen language; the culture must be set where the rendering runs.</summary>
+    private static async Task<IResult> RenderAsync<TComponent>(
+        HttpContext http, CultureInfo culture, int status, Dictionary<string, object?> parameters)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent
+    {
+        CultureInfo.CurrentCulture = culture;
+        CultureInfo.CurrentUICulture = culture;
+        await new RazorComponentResult<TComponent>(parameters) { StatusCode = status }.ExecuteAsync(http);
+        return Results.Empty;
+    }
+
+    /// <summary>303: the follow-up request is a GET whatever the first one was.</summary>
+    private sealed class SeeOther(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connect UI could not start a Nango flow: {Failure} {NangoCode}")]
+    private static partial void LogNangoFailure(ILogger logger, string failure, string? nangoCode);
+}
