@@ -103,19 +103,6 @@ public sealed class ConnectFixture : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    /// <summary>CybrLink's database file (and its WAL) as text, for scans.</summary>
-    public string ReadDatabaseText()
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var path in new[] { App.DatabasePath, App.DatabasePath + "-wal" }.Where(File.Exists))
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
-            text.Append(reader.ReadToEnd());
-        }
-
-        return text.ToString();
-    }
 }
 
 /// <summary>The system clock, moved forward on demand (session expiry without waiting).</summary>

@@ -101,7 +101,7 @@ public sealed class ConnectSecurityTests(BrowserFixture browser, ConnectFixture 
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect" }).ClickAsync();
         await connect.ExpectConnectedAsync();
 
-        var database = fx.ReadDatabaseText();
+        var database = fx.App.ReadDatabaseText();
         var logs = fx.App.Logs.All;
         Assert.Contains(oauth.Id.ToString(), database, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("sbx_canary_", database, StringComparison.Ordinal);

@@ -26,9 +26,7 @@ internal static class ConnectSessionsEndpoints
     private static async Task<IResult> CreateSession(HttpRequest request, SandboxStore store, TimeProvider time,
         IOptions<SandboxOptions> options, CancellationToken ct)
     {
-        if (Strict.OnlyQuery(request) is { } invalidQuery)
-            return invalidQuery;
-        var (json, error) = await Strict.ReadBodyAsync(request, ct);
+        var (json, error) = await Strict.ReadBodyWithEmptyQueryAsync(request, ct);
         if (error is not null)
             return error;
 
@@ -65,9 +63,7 @@ internal static class ConnectSessionsEndpoints
     private static async Task<IResult> CreateReconnectSession(HttpRequest request, SandboxStore store, TimeProvider time,
         IOptions<SandboxOptions> options, CancellationToken ct)
     {
-        if (Strict.OnlyQuery(request) is { } invalidQuery)
-            return invalidQuery;
-        var (json, error) = await Strict.ReadBodyAsync(request, ct);
+        var (json, error) = await Strict.ReadBodyWithEmptyQueryAsync(request, ct);
         if (error is not null)
             return error;
 

@@ -69,9 +69,7 @@ internal static partial class ConnectionsEndpoints
     private static async Task<IResult> ImportConnection(HttpRequest request, SandboxStore store, TimeProvider time,
         WebhookSender webhooks, CancellationToken ct)
     {
-        if (Strict.OnlyQuery(request) is { } invalidQuery)
-            return invalidQuery;
-        var (json, error) = await Strict.ReadBodyAsync(request, ct);
+        var (json, error) = await Strict.ReadBodyWithEmptyQueryAsync(request, ct);
         if (error is not null)
             return error;
 

@@ -54,9 +54,7 @@ internal static partial class IntegrationsEndpoints
 
     private static async Task<IResult> CreateIntegration(HttpRequest request, SandboxStore store, TimeProvider time, CancellationToken ct)
     {
-        if (Strict.OnlyQuery(request) is { } invalidQuery)
-            return invalidQuery;
-        var (json, error) = await Strict.ReadBodyAsync(request, ct);
+        var (json, error) = await Strict.ReadBodyWithEmptyQueryAsync(request, ct);
         if (error is not null)
             return error;
 
@@ -92,9 +90,7 @@ internal static partial class IntegrationsEndpoints
 
     private static async Task<IResult> UpdateIntegration(string uniqueKey, HttpRequest request, SandboxStore store, TimeProvider time, CancellationToken ct)
     {
-        if (Strict.OnlyQuery(request) is { } invalidQuery)
-            return invalidQuery;
-        var (json, error) = await Strict.ReadBodyAsync(request, ct);
+        var (json, error) = await Strict.ReadBodyWithEmptyQueryAsync(request, ct);
         if (error is not null)
             return error;
 

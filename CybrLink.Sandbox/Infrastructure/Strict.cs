@@ -35,6 +35,10 @@ internal sealed partial class Strict
         }
     }
 
+    /// <summary>A JSON request with no query string at all (Nango's <c>requireEmptyQuery</c> + body parsing).</summary>
+    public static async Task<(JsonNode? Body, IResult? Error)> ReadBodyWithEmptyQueryAsync(HttpRequest request, CancellationToken ct) =>
+        OnlyQuery(request) is { } invalidQuery ? (null, invalidQuery) : await ReadBodyAsync(request, ct);
+
     /// <summary>Nango's <c>requireEmptyQuery</c> and strict query schemas: any parameter not allowed is a 400.</summary>
     public static IResult? OnlyQuery(HttpRequest request, Func<string, bool> allowed)
     {

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CybrLink.Core.ServerKeys;
 using CybrLink.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CybrLink.Tests.Api;
@@ -104,8 +103,7 @@ public sealed class ServerKeyAuthenticationTests : IAsyncLifetime
     {
         var tokens = new[] { await _app.CreateServerKeyAsync("a"), await _app.CreateServerKeyAsync("b") };
 
-        SqliteConnection.ClearAllPools();
-        var bytes = await ReadDatabaseFilesAsync(_app.DatabasePath);
+        var bytes = _app.ReadDatabaseText();
 
         foreach (var token in tokens)
         {
@@ -125,19 +123,6 @@ public sealed class ServerKeyAuthenticationTests : IAsyncLifetime
         using var response = await client.SendAsync(request);
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
-    }
-
-    internal static async Task<string> ReadDatabaseFilesAsync(string path)
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
-        {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
-            text.Append(await reader.ReadToEndAsync());
-        }
-
-        return text.ToString();
     }
 
     /// <returns>The problem document, for further assertions (the body can be read only once).</returns>

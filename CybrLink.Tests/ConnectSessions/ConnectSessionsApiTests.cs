@@ -5,7 +5,6 @@ using CybrLink.Core.Catalog;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Tests.Api;
 using CybrLink.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CybrLink.Tests.ConnectSessions;
@@ -42,8 +41,7 @@ public sealed class ConnectSessionsApiTests : SandboxedApp
         Assert.Equal("sandbox-mail", status.GetProperty("integration").GetString());
         Assert.False(status.TryGetProperty("token", out _));
 
-        SqliteConnection.ClearAllPools();
-        var files = await ServerKeyAuthenticationTests.ReadDatabaseFilesAsync(App.DatabasePath);
+        var files = App.ReadDatabaseText();
         Assert.DoesNotContain(token, files);
         Assert.DoesNotContain(token[ConnectSession.TokenPrefix.Length..], files);
     }

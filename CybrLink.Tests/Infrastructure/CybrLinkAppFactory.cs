@@ -88,6 +88,21 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
         return created.Token;
     }
 
+    /// <summary>The database file and its WAL as text, for scans that prove a secret is not in them.</summary>
+    public string ReadDatabaseText()
+    {
+        SqliteConnection.ClearAllPools();
+        var text = new System.Text.StringBuilder();
+        foreach (var path in new[] { DatabasePath, DatabasePath + "-wal" }.Where(File.Exists))
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+            text.Append(reader.ReadToEnd());
+        }
+
+        return text.ToString();
+    }
+
     public HttpClient CreateClientWithKey(string token)
     {
         var client = UseRealServer ? new HttpClient { BaseAddress = new Uri(BaseUrl) } : CreateClient();
