@@ -3,6 +3,7 @@ using CybrLink.Core.Connections;
 using CybrLink.E2E.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace CybrLink.E2E.Connect;
 
@@ -47,6 +48,43 @@ public sealed class BrowserClosedTests(BrowserFixture browser, ConnectFixture fx
         var report = await fx.App.Services.GetRequiredService<NangoSyncJob>().RunOnceAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
 
         Assert.NotNull(report);
+        Assert.Equal("completed", (await fx.GetSessionAsync(session.Id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_blocked_popup_completes_through_polling_when_the_socket_never_reports()
+    {
+        fx.Sandbox.Options.WebhookUrl = fx.BaseUrl + "/api/v1/webhooks/nango";
+        var session = await fx.CreateSessionAsync("sandbox-mail");
+        var page = await _context.NewPageAsync();
+        // The popup blocker's answer, and a network that loses Nango's success message: only polling can finish.
+        await page.AddInitScriptAsync("window.open = () => null;");
+        var droppedSuccess = false;
+        await page.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex(".*"), ws =>
+        {
+            var server = ws.ConnectToServer();
+            server.OnMessage(frame =>
+            {
+                if (frame.Text is { } text && !text.Contains("\"success\"", StringComparison.Ordinal))
+                {
+                    ws.Send(text);
+                }
+                else
+                {
+                    droppedSuccess = true;
+                }
+            });
+        });
+        var connect = new ConnectUiPage(page);
+        await connect.OpenAsync(session.ConnectUrl);
+
+        await Expect(connect.ConnectButton).ToBeEnabledAsync();
+        await connect.ConnectButton.ClickAsync();
+        var tab = await _context.RunAndWaitForPageAsync(() => connect.NewTabLink.ClickAsync());
+        await ConnectUiPage.DecideAsync(tab, "Approve");
+
+        await connect.ExpectConnectedAsync();
+        Assert.True(droppedSuccess);
         Assert.Equal("completed", (await fx.GetSessionAsync(session.Id)).GetProperty("status").GetString());
     }
 

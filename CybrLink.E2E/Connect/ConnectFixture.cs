@@ -52,10 +52,29 @@ public sealed class ConnectFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // After every Connect test has run: the token boundary held for the whole suite, not only in one test.
+        var leaks = LeaksIn(App.ReadDatabaseText(), "database").Concat(LeaksIn(App.Logs.All, "logs")).ToList();
         _api.Dispose();
         _nango.Dispose();
         await App.DisposeAsync();
         await Sandbox.DisposeAsync();
+        if (leaks.Count > 0)
+        {
+            throw new InvalidOperationException("Credentials reached CybrLink during the E2E suite: " + string.Join("; ", leaks));
+        }
+    }
+
+    private IEnumerable<string> LeaksIn(string text, string where)
+    {
+        if (text.Contains("sbx_canary_", StringComparison.Ordinal))
+        {
+            yield return $"a sandbox token (sbx_canary_) in the {where}";
+        }
+
+        foreach (var secret in TypedSecrets.Where(s => text.Contains(s, StringComparison.Ordinal)))
+        {
+            yield return $"a typed secret ({secret[..SecretMarker.Length]}...) in the {where}";
+        }
     }
 
     public string NewSecret() => SecretMarker + Guid.NewGuid().ToString("N");

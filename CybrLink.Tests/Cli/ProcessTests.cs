@@ -45,7 +45,75 @@ public sealed class ProcessTests : IDisposable
         Assert.Contains("needs --name", stderr);
     }
 
+    [Fact]
+    public async Task Development_needs_no_nango_settings_and_is_ready_with_the_sandbox()
+    {
+        // A free loopback port: the sandbox's URL (and so Nango:BaseUrl) derives from the address CybrLink serves on.
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            _port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var process = Start([], new() { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_port}" });
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+            HttpResponseMessage? ready = null;
+            while (ready?.StatusCode != System.Net.HttpStatusCode.OK && await timer.WaitForNextTickAsync(deadline.Token))
+            {
+                if (process.HasExited)
+                {
+                    Assert.Fail("CybrLink exited: " + await stderr);
+                }
+
+                try
+                {
+                    ready = await http.GetAsync("/health/ready", deadline.Token);
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+            }
+
+            Assert.Contains("\"nango\":{\"status\":\"Healthy\"", await ready!.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        Assert.Contains("one-time setup code", await stdout);
+    }
+
+    private int _port;
+
     private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string> env)
+    {
+        using var process = Start(args, env);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private Process Start(string[] args, Dictionary<string, string> env)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "CybrLink.Web.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -62,25 +130,12 @@ public sealed class ProcessTests : IDisposable
 
         start.Environment["ConnectionStrings__CybrLink"] = $"Data Source={Path.Combine(_workDir, "cybrlink.db")}";
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         foreach (var (key, value) in env)
         {
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        return Process.Start(start)!;
     }
 }

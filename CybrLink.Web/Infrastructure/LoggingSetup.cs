@@ -43,6 +43,10 @@ public static class LoggingSetup
         return builder;
     }
 
+    // Health probes, including the Nango monitor's calls to a mounted sandbox, would otherwise fill the log.
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/health") || (path.Value?.EndsWith("/health", StringComparison.Ordinal) ?? false);
+
     /// <summary>One line per request: method, path (never the query string), status, duration. No headers.</summary>
     public static IApplicationBuilder UseCybrLinkRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(o =>
@@ -52,7 +56,7 @@ public static class LoggingSetup
             o.GetLevel = (context, _, exception) =>
                 exception is not null ? LogEventLevel.Error
                 // Probes answer 503 by design while a dependency is down; that is not an error of this request.
-                : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
+                : IsProbe(context.Request.Path) ? LogEventLevel.Debug
                 : context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : LogEventLevel.Information;
         });
