@@ -60,7 +60,19 @@ public sealed class ConnectionSyncService(
                 {
                     await recorder.RecordAsync(db, new NangoConnectionFacts(
                         nangoId, integration, endUserId, tags.GetValueOrDefault("organization_id") ?? webhook.EndUser?.OrganizationId, sessionId), NangoActor, ct);
-                    await db.SaveChangesAsync(ct);
+                    try
+                    {
+                        await db.SaveChangesAsync(ct);
+                    }
+                    catch (DbUpdateException) when (!ct.IsCancellationRequested)
+                    {
+                        // The browser's report may have recorded the same connection a moment earlier; if not, it is a
+                        // real failure and Nango retries the webhook on the 500.
+                        if (!await IsRecordedAsync(integration, nangoId, ct))
+                        {
+                            throw;
+                        }
+                    }
                 }
 
                 return WebhookOutcome.Processed;
@@ -164,6 +176,12 @@ public sealed class ConnectionSyncService(
         await db.SaveChangesAsync(ct);
         var expired = await sessions.ExpireOverdueAsync(ct);
         return new ReconcileReport(ours.Count, created, errored, recovered, revoked, expired);
+    }
+
+    private async Task<bool> IsRecordedAsync(string integration, string nangoId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Connections.AnyAsync(c => c.IntegrationKey == integration && c.NangoConnectionId == nangoId, ct);
     }
 
     private async Task<bool> MarkErrorAsync(string integration, string nangoId, string detail, CancellationToken ct)
