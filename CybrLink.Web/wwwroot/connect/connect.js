@@ -242,16 +242,21 @@ function openPopup() {
   return window.open('', 'cybrlink-connect', `width=${width},height=${height},left=${left},top=${top},scrollbars=yes`);
 }
 
-async function runOAuth(current) {
-  setState('starting', current.popup ? text.Starting : text.PopupBlocked);
-  let start;
+// Asks CybrLink for this attempt's Nango session; null when it failed (already shown) or a newer attempt began.
+async function startAttempt(current, message) {
+  setState('starting', message);
   try {
-    start = await callCybrLink('start', { fields: fieldValues() });
+    const start = await callCybrLink('start', { fields: fieldValues() });
+    return attempt === current ? start : null;
   } catch (error) {
     handleStartError(current, error);
-    return;
+    return null;
   }
-  if (attempt !== current) return;
+}
+
+async function runOAuth(current) {
+  const start = await startAttempt(current, current.popup ? text.Starting : text.PopupBlocked);
+  if (!start) return;
   current.nangoOrigin = new URL(start.nango_base_url).origin;
 
   // One socket per attempt: Nango forgets a ws_client_id after its first result.
@@ -332,15 +337,8 @@ window.addEventListener('message', (event) => {
 // ---- API key and basic: the secret goes from this page to Nango, and nowhere else ----
 
 async function runCredentials(current) {
-  setState('starting', text.Submitting);
-  let start;
-  try {
-    start = await callCybrLink('start', { fields: fieldValues() });
-  } catch (error) {
-    handleStartError(current, error);
-    return;
-  }
-  if (attempt !== current) return;
+  const start = await startAttempt(current, text.Submitting);
+  if (!start) return;
 
   const secrets = Object.fromEntries(secretInputs().map((input) => [input.dataset.secret, input.value]));
   const kind = config.authMode === 'BASIC' ? 'basic' : 'api-key';
