@@ -19,10 +19,13 @@ public enum ConnectSessionProblem
 }
 
 /// <summary>The session cannot do what was asked in its current state.</summary>
-public sealed class ConnectSessionStateException(ConnectSessionProblem problem)
+public sealed class ConnectSessionStateException(ConnectSessionProblem problem, string? locale = null)
     : Exception($"The connect session cannot be used: {problem}.")
 {
     public ConnectSessionProblem Problem { get; } = problem;
+
+    /// <summary>The session's language, when the session is known, so its notice page speaks it too.</summary>
+    public string? Locale { get; } = locale;
 
     /// <summary>The stable code clients see.</summary>
     public string Code => Problem switch

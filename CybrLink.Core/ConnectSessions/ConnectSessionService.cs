@@ -503,11 +503,11 @@ public sealed class ConnectSessionService(
         switch (session.EffectiveStatus(now))
         {
             case ConnectSessionStatus.Completed:
-                throw new ConnectSessionStateException(ConnectSessionProblem.AlreadyUsed);
+                throw new ConnectSessionStateException(ConnectSessionProblem.AlreadyUsed, session.Locale);
             case ConnectSessionStatus.Cancelled:
-                throw new ConnectSessionStateException(ConnectSessionProblem.Cancelled);
+                throw new ConnectSessionStateException(ConnectSessionProblem.Cancelled, session.Locale);
             case ConnectSessionStatus.Expired:
-                throw new ConnectSessionStateException(ConnectSessionProblem.Expired);
+                throw new ConnectSessionStateException(ConnectSessionProblem.Expired, session.Locale);
         }
     }
 

@@ -94,6 +94,19 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_expired_page_speaks_the_sessions_language()
+    {
+        var (_, token) = await CreateSessionAsync(expiresInMinutes: 5, locale: "ja");
+        _clock.Advance(TimeSpan.FromMinutes(6));
+
+        var (status, html) = await OpenAsync(token);
+
+        Assert.Equal(HttpStatusCode.Gone, status);
+        Assert.Contains("<html lang=\"ja\"", html, StringComparison.Ordinal);
+        Assert.Contains("このリンクは有効期限が切れています", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_page_policy_allows_only_this_site_and_nango_and_no_framing_by_default()
     {
         var (_, token) = await CreateSessionAsync();
@@ -134,6 +147,32 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
         Assert.False(page.Headers.Contains("X-Frame-Options"));
     }
 
+    [Fact]
+    public async Task A_framable_connect_ui_over_https_uses_partitioned_cross_site_cookies()
+    {
+        await using var framed = CreateApp(new() { ["Connect:FrameAncestors:0"] = "https://app.example.com" });
+        using var api = framed.CreateClientWithKey(await framed.CreateServerKeyAsync());
+        var (_, token) = await CreateSessionAsync(api);
+        using var browser = framed.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            BaseAddress = new Uri("https://localhost"),
+        });
+
+        using var swap = await browser.GetAsync($"/connect?session={token}");
+        using var page = await browser.GetAsync("/connect");
+
+        // Inside the operator's iframe a Lax cookie would never come back; these do, and only in that partition.
+        var session = swap.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("cybrlink.connect=", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Contains("samesite=none", session);
+        Assert.Contains("secure", session);
+        Assert.Contains("partitioned", session);
+        Assert.Contains("httponly", session);
+        var antiforgery = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal)).ToLowerInvariant();
+        Assert.Contains("samesite=none", antiforgery);
+        Assert.Contains("secure", antiforgery);
+    }
+
     [Theory]
     [InlineData("fr", null, "fr", "Connecter Sandbox Mail")]
     [InlineData(null, "es-ES,es;q=0.9,en;q=0.5", "es", "Conectar Sandbox Mail")]
@@ -152,7 +191,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
         var html = await (await browser.GetAsync("/connect")).Content.ReadAsStringAsync();
 
         Assert.Contains($"<html lang=\"{lang}\"", html, StringComparison.Ordinal);
-        Assert.Matches($"<h1[^>]*>{Regex.Escape(WebUtilityHtml(heading))}</h1>", html);
+        Assert.Matches($"<h1[^>]*>{Regex.Escape(heading)}</h1>", html);
     }
 
     [Fact]
@@ -228,7 +267,6 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [GeneratedRegex("data-config=\"([^\"]+)\"")]
     private static partial Regex DataConfig();
 
-    private static string WebUtilityHtml(string text) => System.Text.Encodings.Web.HtmlEncoder.Default.Encode(text);
 
     private CybrLinkAppFactory CreateApp(Dictionary<string, string?>? extra = null)
     {

@@ -38,7 +38,21 @@ public static partial class ConnectUi
                 "Connect:FrameAncestors takes origins such as https://app.example.com (or 'self').")
             .ValidateOnStart();
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // Japanese (and every other script) as text, not as numeric character references.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddSingleton<ConnectHeaders>();
+        if (builder.Configuration.GetSection($"{ConnectOptions.SectionName}:FrameAncestors").GetChildren().Any())
+        {
+            // A framed Connect UI posts from another site's iframe: its antiforgery cookie must travel there too
+            // (SameSite=None needs https, which framing sites use). The token in the header remains the check.
+            builder.Services.Configure<AntiforgeryOptions>(o =>
+            {
+                o.Cookie.SameSite = SameSiteMode.None;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            });
+        }
+
         return builder;
     }
 
@@ -67,7 +81,7 @@ public static partial class ConnectUi
         {
             if (session.Length is > 0 and <= 200)
             {
-                ConnectCookie.Write(http, session);
+                ConnectCookie.Write(http, session, framed: http.RequestServices.GetRequiredService<ConnectHeaders>().Frameable);
             }
 
             return new SeeOther("/connect");
@@ -97,7 +111,7 @@ public static partial class ConnectUi
         {
             var notice = ConnectNotice.For(e.Problem);
             var back = notice.OffersReturn ? await sessions.ErrorReturnUrlAsync(token, e.Code, ct) : null;
-            return await RenderNoticeAsync(http, notice, ConnectLocale.Choose(null, acceptLanguage), back);
+            return await RenderNoticeAsync(http, notice, ConnectLocale.Choose(e.Locale, acceptLanguage), back);
         }
         catch (Exception e) when (e is NangoUnavailableException or NangoApiException)
         {
