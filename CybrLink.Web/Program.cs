@@ -7,9 +7,18 @@ if (CliCommand.IsCommand(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddCybrLinkWeb();
+WebApplication app;
+try
+{
+    builder.AddCybrLinkWeb();
+    app = builder.Build();
+}
+catch (ConfigurationProblemException e)
+{
+    await Console.Error.WriteLineAsync($"CybrLink cannot start: {e.Message}");
+    return 1;
+}
 
-var app = builder.Build();
 if (!StartupErrors.TryValidateSettings(app.Services, out var problem))
 {
     await Console.Error.WriteLineAsync($"CybrLink cannot start: {problem}");

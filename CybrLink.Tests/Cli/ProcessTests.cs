@@ -26,6 +26,20 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task The_sandbox_is_refused_in_production_with_one_sentence()
+    {
+        var (exit, stdout, stderr) = await RunAsync([], new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Sandbox__Enabled"] = "true",
+        });
+
+        Assert.Equal(1, exit);
+        Assert.Contains("CybrLink cannot start: Sandbox:Enabled=true is refused in Production", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    [Fact]
     public async Task Create_server_key_writes_one_key_line_to_stdout()
     {
         var (exit, stdout, _) = await RunAsync(["create-server-key", "--name", "ci"], []);

@@ -81,7 +81,18 @@ public static class CliCommand
             return await UsageErrorAsync(stderr, $"--name has at most {ServerKeyService.MaxNameLength} characters.");
         }
 
-        using var host = BuildHost(settings);
+        IHost host;
+        try
+        {
+            host = BuildHost(settings);
+        }
+        catch (ConfigurationProblemException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return Failed;
+        }
+
+        using var _ = host;
         await host.Services.MigrateDatabaseAsync();
         return verb switch
         {

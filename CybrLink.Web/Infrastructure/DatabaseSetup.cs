@@ -14,7 +14,7 @@ public static class DatabaseSetup
         var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
         if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException(
+            throw new ConfigurationProblemException(
                 $"Database:Provider '{provider}' is not supported by this build; use 'Sqlite'.");
         }
 

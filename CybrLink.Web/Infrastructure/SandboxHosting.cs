@@ -22,7 +22,7 @@ public static class SandboxHosting
 
         if (builder.Environment.IsProduction())
         {
-            throw new InvalidOperationException(
+            throw new ConfigurationProblemException(
                 "Sandbox:Enabled=true is refused in Production: the sandbox is a test double of Nango, not a token store.");
         }
 
