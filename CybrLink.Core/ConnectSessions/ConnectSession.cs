@@ -35,6 +35,12 @@ public sealed class ConnectSession
     /// <summary>Set for a reconnect session: the connection whose credential the flow replaces.</summary>
     public Guid? ReconnectConnectionId { get; set; }
 
+    /// <summary>
+    /// The Nango connect session token of the latest attempt, encrypted (ASP.NET Data Protection), kept only so it
+    /// can be revoked once this session is finished; cleared then.
+    /// </summary>
+    public string? NangoTokenProtected { get; set; }
+
     public ConnectSessionStatus Status { get; set; }
     public string? ErrorCode { get; set; }
     public Guid? ConnectionId { get; set; }

@@ -7,7 +7,10 @@ using CybrLink.Core.Data;
 using CybrLink.Core.EndUsers;
 using CybrLink.Core.Nango;
 using CybrLink.Core.Security;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CybrLink.Core.ConnectSessions;
@@ -16,7 +19,7 @@ namespace CybrLink.Core.ConnectSessions;
 /// Connect sessions, from the operator's API call to the end user's completed consent. CybrLink never sees the
 /// credential: the browser talks to Nango, and CybrLink confirms the result with Nango's connection list.
 /// </summary>
-public sealed class ConnectSessionService(
+public sealed partial class ConnectSessionService(
     IDbContextFactory<CybrLinkDbContext> dbFactory,
     CatalogService catalog,
     INangoApi nango,
@@ -24,8 +27,12 @@ public sealed class ConnectSessionService(
     AuditLog audit,
     IOptions<ConnectOptions> connectOptions,
     IOptions<NangoOptions> nangoOptions,
+    IDataProtectionProvider dataProtection,
+    ILogger<ConnectSessionService> logger,
     TimeProvider time)
 {
+    private IDataProtector NangoTokenProtector => dataProtection.CreateProtector("CybrLink.ConnectSessions.NangoToken");
+
     public const int DefaultExpiryMinutes = 30;
     public const int MinExpiryMinutes = 5;
     public const int MaxExpiryMinutes = 60;
@@ -84,10 +91,13 @@ public sealed class ConnectSessionService(
 
         var now = time.GetUtcNow();
         EnsureUsable(session, now);
+        var nangoToken = session.NangoTokenProtected;
         session.Status = ConnectSessionStatus.Cancelled;
         session.FinishedAt = now;
+        session.NangoTokenProtected = null;
         audit.Add(db, AuditActions.SessionCancelled, (AuditActors.ServerKey, actorKeyId), Target(session));
         await db.SaveChangesAsync(ct);
+        await RevokeNangoTokenAsync(nangoToken, ct);
         return ToView(session, now);
     }
 
@@ -188,6 +198,12 @@ public sealed class ConnectSessionService(
             }, ct)).Data;
         }
 
+        // Only the latest attempt's Nango token stays valid; an abandoned attempt's token is revoked.
+        var previousToken = session.NangoTokenProtected;
+        session.NangoTokenProtected = NangoTokenProtector.Protect(nangoSession.Token);
+        await db.SaveChangesAsync(ct);
+        await RevokeNangoTokenAsync(previousToken, ct);
+
         var nangoSettings = nangoOptions.Value;
         return new ConnectStart(
             nangoSettings.BrowserBaseUrl, nangoSettings.BrowserWebSocketUrl, nangoSession.Token, integration.Key,
@@ -261,7 +277,8 @@ public sealed class ConnectSessionService(
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Status, ConnectSessionStatus.Completed)
                 .SetProperty(x => x.FinishedAt, now)
-                .SetProperty(x => x.ErrorCode, (string?)null), ct);
+                .SetProperty(x => x.ErrorCode, (string?)null)
+                .SetProperty(x => x.NangoTokenProtected, (string?)null), ct);
         if (claimed == 0)
         {
             return null;
@@ -275,6 +292,9 @@ public sealed class ConnectSessionService(
         audit.Add(db, AuditActions.SessionCompleted, actorForEvents, Target(session), $"connection={connection.Id}");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        // Note: Nango's session token would otherwise stay usable for its 30 minutes; single use is enforced here
+        // and, from now on, at Nango too.
+        await RevokeNangoTokenAsync(session.NangoTokenProtected, ct);
         return new ConnectCompletion(session.Id, connection.Id, SuccessUrl(session, connection.Id));
     }
 
@@ -325,6 +345,7 @@ public sealed class ConnectSessionService(
         {
             session.Status = ConnectSessionStatus.Expired;
             session.FinishedAt = now;
+            session.NangoTokenProtected = null;
             audit.Add(db, AuditActions.SessionExpired, (AuditActors.System, null), Target(session));
         }
 
@@ -510,6 +531,27 @@ public sealed class ConnectSessionService(
                 throw new ConnectSessionStateException(ConnectSessionProblem.Expired, session.Locale);
         }
     }
+
+    /// <summary>Best effort: a token Nango no longer knows, or Nango being down, is logged and otherwise ignored.</summary>
+    private async Task RevokeNangoTokenAsync(string? protectedToken, CancellationToken ct)
+    {
+        if (protectedToken is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await nango.DeleteConnectSessionAsync(NangoTokenProtector.Unprotect(protectedToken), ct);
+        }
+        catch (Exception e) when (e is NangoApiException or NangoUnavailableException or CryptographicException)
+        {
+            LogRevokeFailed(logger, e.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A Nango connect session token could not be revoked ({Reason}); it expires by itself")]
+    private static partial void LogRevokeFailed(ILogger logger, string reason);
 
     private static Dictionary<string, string> ReadConfig(ConnectSession session) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(session.ConnectionConfigJson) ?? [];

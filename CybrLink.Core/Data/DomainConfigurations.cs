@@ -60,6 +60,7 @@ internal sealed class ConnectSessionConfiguration : IEntityTypeConfiguration<Con
         e.Property(s => s.ConnectionConfigJson).HasMaxLength(16384);
         e.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
         e.Property(s => s.ErrorCode).HasMaxLength(64);
+        e.Property(s => s.NangoTokenProtected).HasMaxLength(1024);
         e.Property(s => s.CreatedByKeyId).HasMaxLength(64);
         e.Ignore(s => s.IsTerminal);
         e.HasIndex(s => s.TokenHash).IsUnique();

@@ -26,8 +26,12 @@ public sealed class ConsolePages(IPage page, string baseUrl)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
-    public Task ExpectConsoleAsync() =>
-        Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+    /// <summary>The console is shown and interactive (its circuit is up: a click on prerendered HTML would be lost).</summary>
+    public async Task ExpectConsoleAsync()
+    {
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Toggle dark mode" })).ToBeEnabledAsync();
+    }
 
     public async Task SignOutAsync() =>
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
@@ -41,8 +45,11 @@ public sealed class ConsolePages(IPage page, string baseUrl)
     /// <returns>The key, as shown once after creation.</returns>
     public async Task<string> CreateServerKeyAsync(string name)
     {
+        // The form works once the page is interactive (its button is disabled until then).
+        var create = page.GetByRole(AriaRole.Button, new() { Name = "Create key" });
+        await Expect(create).ToBeEnabledAsync();
         await page.GetByLabel("Key name").FillAsync(name);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await create.ClickAsync();
         var shown = page.GetByLabel("New server key");
         await Expect(shown).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^cbl_"));
         return await shown.InputValueAsync();

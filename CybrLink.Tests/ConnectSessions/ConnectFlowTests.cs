@@ -80,6 +80,30 @@ public sealed class ConnectFlowTests : SandboxedApp
     }
 
     [Fact]
+    public async Task Nango_tokens_of_abandoned_attempts_and_of_the_completed_session_are_revoked()
+    {
+        var (_, token) = await NewCrmSessionAsync();
+        var first = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>()));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await NangoSessionStatusAsync(first.NangoSessionToken));
+
+        var second = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>()));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await NangoSessionStatusAsync(first.NangoSessionToken));
+
+        var nangoId = await PostApiKeyToNangoAsync(second.NangoSessionToken, "sandbox-crm", "k", second.Params);
+        await WithSessionsAsync(s => s.CompleteAsync(token, nangoId));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await NangoSessionStatusAsync(second.NangoSessionToken));
+        Assert.DoesNotContain(second.NangoSessionToken, App.ReadDatabaseText());
+    }
+
+    private async Task<System.Net.HttpStatusCode> NangoSessionStatusAsync(string nangoToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Sandbox.BaseUrl + "/connect/session");
+        request.Headers.Authorization = new("Bearer", nangoToken);
+        using var response = await NangoHttp.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
     public async Task A_connection_nango_does_not_tie_to_this_session_is_not_believed()
     {
         var (_, token) = await NewCrmSessionAsync();

@@ -172,6 +172,10 @@ namespace CybrLink.Core.Data.Migrations
                         .HasMaxLength(35)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NangoTokenProtected")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("OpenedAt")
                         .HasColumnType("INTEGER");
 

@@ -84,6 +84,7 @@ namespace CybrLink.Core.Data.Migrations
                     Locale = table.Column<string>(type: "TEXT", maxLength: 35, nullable: true),
                     ConnectionConfigJson = table.Column<string>(type: "TEXT", maxLength: 16384, nullable: false),
                     ReconnectConnectionId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    NangoTokenProtected = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     ErrorCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     ConnectionId = table.Column<Guid>(type: "TEXT", nullable: true),

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CybrLink.Core.Data.Migrations
 {
     [DbContext(typeof(CybrLinkDbContext))]
-    [Migration("20261128141803_Initial")]
+    [Migration("20261128144720_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -173,6 +173,10 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.Property<string>("Locale")
                         .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NangoTokenProtected")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("OpenedAt")
