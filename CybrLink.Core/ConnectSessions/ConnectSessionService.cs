@@ -221,14 +221,10 @@ public sealed partial class ConnectSessionService(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var session = await FindByTokenAsync(db, token, ct);
-            if (session.Status == ConnectSessionStatus.Completed && session.ConnectionId is { } done)
+            // A repeated report (double click, retry after a lost response) gets the same answer.
+            if (await CompletedWithAsync(db, session, nangoConnectionId, ct) is { } done)
             {
-                // A repeated report (double click, retry after a lost response) gets the same answer.
-                var existing = await db.Connections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == done, ct);
-                if (existing?.NangoConnectionId == nangoConnectionId)
-                {
-                    return new ConnectCompletion(session.Id, done, SuccessUrl(session, done));
-                }
+                return done;
             }
 
             EnsureUsable(session, time.GetUtcNow());
@@ -250,8 +246,32 @@ public sealed partial class ConnectSessionService(
             throw new ConnectSessionStateException(ConnectSessionProblem.NotConfirmed);
         }
 
-        return await CompleteConfirmedAsync(sessionId, confirmed.ConnectionId, (AuditActors.EndUser, null), ct)
-            ?? throw new ConnectSessionStateException(ConnectSessionProblem.AlreadyUsed);
+        if (await CompleteConfirmedAsync(sessionId, confirmed.ConnectionId, (AuditActors.EndUser, null), ct) is { } completion)
+        {
+            return completion;
+        }
+
+        // Nango's webhook (or reconciliation) may have completed the session with this very connection a moment
+        // ago; the browser then gets the same answer rather than "already used".
+        await using var again = await dbFactory.CreateDbContextAsync(ct);
+        var finished = await again.ConnectSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
+        return await CompletedWithAsync(again, finished, nangoConnectionId, ct)
+            ?? throw new ConnectSessionStateException(ConnectSessionProblem.AlreadyUsed, finished.Locale);
+    }
+
+    /// <summary>The completion of <paramref name="session"/>, if it completed with that Nango connection.</summary>
+    private static async Task<ConnectCompletion?> CompletedWithAsync(
+        CybrLinkDbContext db, ConnectSession session, string nangoConnectionId, CancellationToken ct)
+    {
+        if (session.Status != ConnectSessionStatus.Completed || session.ConnectionId is not { } connectionId)
+        {
+            return null;
+        }
+
+        var connection = await db.Connections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == connectionId, ct);
+        return connection?.NangoConnectionId == nangoConnectionId
+            ? new ConnectCompletion(session.Id, connectionId, SuccessUrl(session, connectionId))
+            : null;
     }
 
     /// <summary>

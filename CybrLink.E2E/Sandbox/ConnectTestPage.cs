@@ -72,7 +72,7 @@ public sealed class ConnectTestPage : IAsyncDisposable
               [message.message_type, message.connection_id, message.error_type || ''].join('|');
           };
           window.addEventListener('message', (event) => {
-            if (event.origin !== sandbox || !event.data || !event.data.type) return;
+            if (event.origin !== new URL(sandbox).origin || !event.data || !event.data.type) return;
             const errorType = event.data.payload ? event.data.payload.errorType : '';
             document.getElementById('opener-result').textContent = [event.data.type, errorType].join('|');
             event.source.postMessage({ type: 'nango_oauth_callback_ack' }, '*');

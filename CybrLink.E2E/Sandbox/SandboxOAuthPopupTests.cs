@@ -9,22 +9,66 @@ using static Microsoft.Playwright.Assertions;
 
 namespace CybrLink.E2E.Sandbox;
 
+/// <summary>The sandbox standing alone on its own origin, as a real Nango would.</summary>
+public sealed class SandboxOAuthPopupTests(BrowserFixture browser) : SandboxOAuthPopupTestsBase(browser)
+{
+    private RunningSandbox? _sandbox;
+
+    protected override async Task<(string BaseUrl, string SecretKey)> StartSandboxAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+        return (_sandbox.BaseUrl, _sandbox.Options.SecretKey);
+    }
+
+    protected override async ValueTask StopSandboxAsync()
+    {
+        if (_sandbox is not null)
+            await _sandbox.DisposeAsync();
+    }
+}
+
+/// <summary>The sandbox mounted in CybrLink.Web at <c>/sandbox/nango</c>: what <c>dotnet run</c> gives a newcomer.</summary>
+public sealed class MountedSandboxOAuthPopupTests(BrowserFixture browser) : SandboxOAuthPopupTestsBase(browser)
+{
+    private CybrLink.Tests.Infrastructure.CybrLinkAppFactory? _app;
+
+    protected override Task<(string BaseUrl, string SecretKey)> StartSandboxAsync()
+    {
+        _app = new CybrLink.Tests.Infrastructure.CybrLinkAppFactory(
+            new Dictionary<string, string?> { ["Sandbox:Enabled"] = "true" }, useRealServer: true);
+        var options = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxOptions>>(_app.Services).Value;
+        return Task.FromResult((_app.BaseUrl.TrimEnd('/') + options.BasePath, options.SecretKey));
+    }
+
+    protected override async ValueTask StopSandboxAsync()
+    {
+        if (_app is not null)
+            await _app.DisposeAsync();
+    }
+}
+
 /// <summary>
-/// The OAuth popup flow in Chromium, from a page on another origin, against a standalone sandbox: the result must
-/// arrive on both channels (WebSocket with the id, opener postMessage without it).
+/// The OAuth popup flow in Chromium, from a page on another origin, against the sandbox: the result must arrive on
+/// both channels (WebSocket with the id, opener postMessage without it).
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class SandboxOAuthPopupTests(BrowserFixture browser) : IAsyncLifetime
+public abstract class SandboxOAuthPopupTestsBase(BrowserFixture browser) : IAsyncLifetime
 {
     private readonly HttpClient _http = new();
-    private RunningSandbox _sandbox = null!;
     private ConnectTestPage _testPage = null!;
     private IBrowserContext? _context;
+    private string _baseUrl = "";
+    private string _secretKey = "";
+
+    protected abstract Task<(string BaseUrl, string SecretKey)> StartSandboxAsync();
+
+    protected abstract ValueTask StopSandboxAsync();
 
     public async Task InitializeAsync()
     {
-        _sandbox = await SandboxServer.StartAsync(new SandboxOptions());
-        _testPage = await ConnectTestPage.StartAsync(_sandbox.BaseUrl);
+        (_baseUrl, _secretKey) = await StartSandboxAsync();
+        _testPage = await ConnectTestPage.StartAsync(_baseUrl);
     }
 
     public async Task DisposeAsync()
@@ -33,7 +77,7 @@ public sealed class SandboxOAuthPopupTests(BrowserFixture browser) : IAsyncLifet
             await _context.DisposeAsync();
         _http.Dispose();
         await _testPage.DisposeAsync();
-        await _sandbox.DisposeAsync();
+        await StopSandboxAsync();
     }
 
     [Fact]
@@ -81,11 +125,11 @@ public sealed class SandboxOAuthPopupTests(BrowserFixture browser) : IAsyncLifet
 
     private async Task<string> CreateSessionAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_sandbox.BaseUrl}/connect/sessions")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_baseUrl}/connect/sessions")
         {
             Content = JsonContent.Create(new { end_user = new { id = "e2e-user" }, allowed_integrations = new[] { "sandbox-mail" } }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _sandbox.Options.SecretKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _secretKey);
         using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonNode>();
@@ -94,8 +138,8 @@ public sealed class SandboxOAuthPopupTests(BrowserFixture browser) : IAsyncLifet
 
     private async Task<JsonArray> ListConnectionsAsync(string query)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{_sandbox.BaseUrl}/connections{query}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _sandbox.Options.SecretKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{_baseUrl}/connections{query}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _secretKey);
         using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonNode>())!["connections"]!.AsArray();

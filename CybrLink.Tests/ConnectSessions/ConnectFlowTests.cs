@@ -104,6 +104,20 @@ public sealed class ConnectFlowTests : SandboxedApp
     }
 
     [Fact]
+    public async Task The_browser_report_after_the_webhook_completed_the_session_gets_the_same_answer()
+    {
+        var (id, token) = await NewCrmSessionAsync(ReturnOrigin + "/back");
+        var start = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>()));
+        var nangoId = await PostApiKeyToNangoAsync(start.NangoSessionToken, "sandbox-crm", "k", start.Params);
+
+        var byWebhook = await WithSessionsAsync(s => s.CompleteConfirmedAsync(Guid.Parse(id), nangoId, ("nango", null)));
+        var byBrowser = await WithSessionsAsync(s => s.CompleteAsync(token, nangoId));
+
+        Assert.Equal(byWebhook!.ConnectionId, byBrowser.ConnectionId);
+        Assert.Equal(byWebhook.RedirectUrl, byBrowser.RedirectUrl);
+    }
+
+    [Fact]
     public async Task A_connection_nango_does_not_tie_to_this_session_is_not_believed()
     {
         var (_, token) = await NewCrmSessionAsync();

@@ -22,8 +22,10 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _configureServices;
 
     /// <param name="configureServices">Runs after the app's own registrations (e.g. to swap <see cref="TimeProvider"/>).</param>
+    /// <param name="port">With a real server: the loopback port (0 = any free one).</param>
     public CybrLinkAppFactory(
-        IReadOnlyDictionary<string, string?>? settings = null, bool useRealServer = false, Action<IServiceCollection>? configureServices = null)
+        IReadOnlyDictionary<string, string?>? settings = null, bool useRealServer = false, Action<IServiceCollection>? configureServices = null,
+        int port = 0)
     {
         _configureServices = configureServices;
         DatabasePath = Path.Combine(Path.GetTempPath(), $"cybrlink-test-{Guid.NewGuid():N}.db");
@@ -47,7 +49,7 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
         UseRealServer = useRealServer;
         if (useRealServer)
         {
-            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         }
     }
 
