@@ -112,16 +112,22 @@ public sealed class ConnectionSyncService(
         var ours = listed.Where(c => c.Tags is not null && c.Tags.ContainsKey(ConnectSessionService.SessionTag)).ToList();
         int created = 0, errored = 0, recovered = 0, revoked = 0;
 
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Only sessions still open can be completed: one query, not one transaction per Nango connection per pass.
+        var openSessions = (await db.ConnectSessions
+            .Where(s => s.Status == ConnectSessionStatus.Pending || s.Status == ConnectSessionStatus.Opened
+                || s.Status == ConnectSessionStatus.Failed)
+            .Select(s => s.Id)
+            .ToListAsync(ct)).ToHashSet();
         foreach (var remote in ours)
         {
-            var sessionId = SessionIdOf(remote.Tags!);
-            if (sessionId is { } id && await sessions.CompleteConfirmedAsync(id, remote.ConnectionId, SystemActor, ct) is not null)
+            if (SessionIdOf(remote.Tags!) is { } id && openSessions.Contains(id)
+                && await sessions.CompleteConfirmedAsync(id, remote.ConnectionId, SystemActor, ct) is not null)
             {
                 created++;
             }
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var local = await db.Connections.ToListAsync(ct);
         var localByKey = local.ToDictionary(c => (c.IntegrationKey, c.NangoConnectionId));

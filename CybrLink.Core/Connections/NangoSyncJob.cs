@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace CybrLink.Core.Connections;
 
 /// <summary>
-/// The periodic work against Nango: refresh the catalog and reconcile connections, every <c>Nango:ReconcileSeconds</c>.
+/// The periodic work against Nango: reconcile connections every <c>Nango:ReconcileSeconds</c>, and refresh the
+/// catalog every 10 minutes (it is also refreshed on demand and when an unknown integration is asked for).
 /// A database lease makes one CybrLink instance at a time do it.
 /// </summary>
 public sealed partial class NangoSyncJob(
@@ -17,6 +18,10 @@ public sealed partial class NangoSyncJob(
     : BackgroundService
 {
     public const string LeaseName = "nango-sync";
+
+    // Integrations and providers change rarely (an operator's action); connections change all the time.
+    private static readonly TimeSpan CatalogInterval = TimeSpan.FromMinutes(10);
+    private DateTimeOffset? _catalogRefreshedAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,7 +46,13 @@ public sealed partial class NangoSyncJob(
         await using var scope = scopes.CreateAsyncScope();
         try
         {
-            await scope.ServiceProvider.GetRequiredService<CatalogService>().RefreshAsync(ct);
+            var now = time.GetUtcNow();
+            if (_catalogRefreshedAt is null || now - _catalogRefreshedAt >= CatalogInterval)
+            {
+                await scope.ServiceProvider.GetRequiredService<CatalogService>().RefreshAsync(ct);
+                _catalogRefreshedAt = now;
+            }
+
             var report = await scope.ServiceProvider.GetRequiredService<ConnectionSyncService>().ReconcileAsync(ct);
             if (report.Created + report.Errored + report.Recovered + report.RevokedExternally + report.SessionsExpired > 0)
             {
