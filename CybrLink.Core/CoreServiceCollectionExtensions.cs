@@ -1,6 +1,7 @@
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
+using CybrLink.Core.EndUsers;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Leases;
 using CybrLink.Core.Nango;
@@ -33,10 +34,19 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddSingleton<ServerKeyService>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<LeaseService>();
+        builder.Services.AddSingleton<CatalogMisses>();
         builder.Services.AddScoped<CatalogService>();
+        builder.Services.AddScoped<EndUserDirectory>();
         builder.Services.AddScoped<ConnectionRecorder>();
+        builder.Services.AddScoped<NangoSessionTokens>();
+        builder.Services.AddScoped<ConnectSessionCommandValidator>();
+        builder.Services.AddScoped<ConnectSessionCompleter>();
         builder.Services.AddScoped<ConnectSessionService>();
-        builder.Services.AddScoped<ConnectionSyncService>();
+        builder.Services.AddScoped<ConnectFlow>();
+        builder.Services.AddScoped<ConnectAttempts>();
+        builder.Services.AddScoped<ConnectResultConfirmer>();
+        builder.Services.AddScoped<NangoWebhookHandler>();
+        builder.Services.AddScoped<ConnectionReconciler>();
         builder.Services.AddSingleton<NangoSyncJob>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();

@@ -13,13 +13,30 @@ public sealed class AuditEvent
     public string? Detail { get; set; }
 }
 
-public static class AuditActors
+/// <summary>Who did it: a server key, an end user, Nango, or CybrLink itself.</summary>
+public sealed record AuditActor(string Type, string? Id)
 {
-    public const string ServerKey = "server_key";
-    public const string EndUser = "end_user";
-    public const string Nango = "nango";
-    public const string System = "system";
-    public const string Operator = "operator";
+    private const string EndUserType = "end_user";
+
+    public static readonly AuditActor Nango = new("nango", null);
+    public static readonly AuditActor Reconciliation = new("system", "reconciliation");
+    public static readonly AuditActor System = new("system", null);
+
+    /// <summary>The end user of the session being acted on; services that know the session fill in the id.</summary>
+    public static readonly AuditActor SessionEndUser = new(EndUserType, null);
+
+    public static AuditActor ServerKey(string? keyId) => new("server_key", keyId);
+    public static AuditActor EndUser(string endUserId) => new(EndUserType, endUserId);
+
+    /// <summary>This actor, with the end user's id filled in when it acts as the session's end user.</summary>
+    public AuditActor For(string endUserId) => Type == EndUserType && Id is null ? EndUser(endUserId) : this;
+}
+
+/// <summary>What it was done to.</summary>
+public sealed record AuditTarget(string Type, string Id)
+{
+    public static AuditTarget ConnectSession(Guid id) => new("connect_session", id.ToString());
+    public static AuditTarget Connection(Guid id) => new("connection", id.ToString());
 }
 
 public static class AuditActions
@@ -27,7 +44,7 @@ public static class AuditActions
     public const string SessionCreated = "connect_session.created";
     public const string SessionOpened = "connect_session.opened";
     public const string SessionCompleted = "connect_session.completed";
-    public const string SessionFailed = "connect_session.failed";
+    public const string SessionAttemptFailed = "connect_session.attempt_failed";
     public const string SessionExpired = "connect_session.expired";
     public const string SessionCancelled = "connect_session.cancelled";
     public const string ConnectionCreated = "connection.created";

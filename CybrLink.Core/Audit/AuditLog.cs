@@ -5,7 +5,9 @@ namespace CybrLink.Core.Audit;
 /// <summary>Adds audit events to the caller's unit of work, so an event is saved exactly when its change is.</summary>
 public sealed class AuditLog(TimeProvider time)
 {
-    public void Add(CybrLinkDbContext db, string action, (string Type, string? Id) actor, (string Type, string Id) target, string? detail = null) =>
+    public const int MaxDetailLength = 500;
+
+    public void Add(CybrLinkDbContext db, string action, AuditActor actor, AuditTarget target, string? detail = null) =>
         db.AuditEvents.Add(new AuditEvent
         {
             Id = Guid.CreateVersion7(),
@@ -15,6 +17,6 @@ public sealed class AuditLog(TimeProvider time)
             ActorId = actor.Id,
             TargetType = target.Type,
             TargetId = target.Id,
-            Detail = detail is { Length: > 500 } ? detail[..500] : detail,
+            Detail = detail is { Length: > MaxDetailLength } ? detail[..MaxDetailLength] : detail,
         });
 }

@@ -11,7 +11,8 @@ public sealed record CatalogEntry(
 
 /// <summary>The app catalog: Nango's integrations joined with their providers, stored with what CybrLink adds.</summary>
 public sealed partial class CatalogService(
-    IDbContextFactory<CybrLinkDbContext> dbFactory, INangoApi nango, TimeProvider time, ILogger<CatalogService> logger)
+    IDbContextFactory<CybrLinkDbContext> dbFactory, INangoApi nango, CatalogMisses misses, TimeProvider time,
+    ILogger<CatalogService> logger)
 {
     /// <summary>Reads Nango's integrations and providers and updates the catalog. New integrations start enabled.</summary>
     public async Task<int> RefreshAsync(CancellationToken ct = default)
@@ -59,6 +60,7 @@ public sealed partial class CatalogService(
         }
 
         await db.SaveChangesAsync(ct);
+        misses.Refreshed();
         return integrations.Count;
     }
 
@@ -85,6 +87,42 @@ public sealed partial class CatalogService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.Integrations.AsNoTracking().SingleOrDefaultAsync(i => i.Key == key && i.InNango && i.Enabled, ct);
         return row is null ? null : ToEntry(row);
+    }
+
+    /// <summary>
+    /// An entry that can be offered. A key the catalog has never seen may have been added to Nango since the last
+    /// refresh: the catalog is re-read for it, but an unknown key does not trigger a re-read on every request.
+    /// </summary>
+    public async Task<CatalogEntry?> FindOfferedOrRefreshAsync(string key, CancellationToken ct = default)
+    {
+        if (await FindOfferedAsync(key, ct) is { } offered)
+        {
+            return offered;
+        }
+
+        if (misses.IsRecentMiss(key) || await FindAsync(key, ct) is not null)
+        {
+            return null;
+        }
+
+        return await misses.SerializeAsync(async mayRefresh =>
+        {
+            // Another request may have refreshed while this one waited.
+            var found = await FindOfferedAsync(key, ct);
+            if (found is not null || !mayRefresh)
+            {
+                return found ?? Miss(key);
+            }
+
+            await RefreshAsync(ct);
+            return await FindOfferedAsync(key, ct) ?? Miss(key);
+        }, ct);
+    }
+
+    private CatalogEntry? Miss(string key)
+    {
+        misses.RememberMiss(key);
+        return null;
     }
 
     public async Task<CatalogEntry?> FindAsync(string key, CancellationToken ct = default)

@@ -1,10 +1,19 @@
+using System.Linq.Expressions;
+
 namespace CybrLink.Core.ConnectSessions;
 
+/// <summary>
+/// pending → opened → completed | expired | cancelled. A failed attempt (consent denied, provider error) does not end
+/// the session: it stays open with <see cref="ConnectSession.ErrorCode"/> (the API's <c>last_error</c>) so the person
+/// can try again until it expires.
+/// </summary>
 public enum ConnectSessionStatus
 {
     Pending,
     Opened,
     Completed,
+
+    /// <summary>Written by earlier versions for a failed attempt; read as <see cref="Opened"/>.</summary>
     Failed,
     Expired,
     Cancelled,
@@ -12,11 +21,19 @@ public enum ConnectSessionStatus
 
 /// <summary>
 /// One end user connecting one integration, through a link that works once and expires. The token in the link is
-/// stored only as a hash.
+/// stored only as a hash. State changes happen through the methods below; completion is a conditional update
+/// (see <c>ConnectSessionCompleter</c>) so that only one caller can win it.
 /// </summary>
 public sealed class ConnectSession
 {
     public const string TokenPrefix = "cbl_cs_";
+    public const int MaxErrorCodeLength = 64;
+
+    /// <summary>Sessions that can still complete (not completed, expired or cancelled), as a query.</summary>
+    public static readonly Expression<Func<ConnectSession, bool>> IsOpenExpression = s =>
+        s.Status == ConnectSessionStatus.Pending || s.Status == ConnectSessionStatus.Opened || s.Status == ConnectSessionStatus.Failed;
+
+    private static readonly Func<ConnectSession, bool> IsOpenCompiled = IsOpenExpression.Compile();
 
     public Guid Id { get; set; }
     public required string TokenHash { get; set; }
@@ -32,6 +49,12 @@ public sealed class ConnectSession
     /// <summary>Connection-config values the operator's server set (JSON object); shown locked in the Connect UI.</summary>
     public string ConnectionConfigJson { get; set; } = "{}";
 
+    /// <summary>
+    /// The connection-config values of the latest attempt (locked values plus what the person typed), kept so the
+    /// connection remembers the settings it was made with. Settings such as a subdomain, never a credential.
+    /// </summary>
+    public string? AttemptConfigJson { get; set; }
+
     /// <summary>Set for a reconnect session: the connection whose credential the flow replaces.</summary>
     public Guid? ReconnectConnectionId { get; set; }
 
@@ -42,6 +65,8 @@ public sealed class ConnectSession
     public string? NangoTokenProtected { get; set; }
 
     public ConnectSessionStatus Status { get; set; }
+
+    /// <summary>Why the latest attempt failed (<c>last_error</c>); cleared when the session completes.</summary>
     public string? ErrorCode { get; set; }
     public Guid? ConnectionId { get; set; }
     public string? CreatedByKeyId { get; set; }
@@ -50,9 +75,67 @@ public sealed class ConnectSession
     public DateTimeOffset? OpenedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 
-    public bool IsTerminal => Status is ConnectSessionStatus.Completed or ConnectSessionStatus.Cancelled or ConnectSessionStatus.Expired;
+    public bool IsOpen => IsOpenCompiled(this);
 
-    /// <summary>The status as callers should see it: a session past its expiry is expired even before a sweep marks it.</summary>
-    public ConnectSessionStatus EffectiveStatus(DateTimeOffset now) =>
-        !IsTerminal && now >= ExpiresAt ? ConnectSessionStatus.Expired : Status;
+    /// <summary>The status as callers should see it: past its expiry it is expired even before a sweep marks it.</summary>
+    public ConnectSessionStatus EffectiveStatus(DateTimeOffset now) => this switch
+    {
+        { IsOpen: true } when now >= ExpiresAt => ConnectSessionStatus.Expired,
+        { Status: ConnectSessionStatus.Failed } => ConnectSessionStatus.Opened,
+        _ => Status,
+    };
+
+    /// <summary>The end user opened the link. True the first time.</summary>
+    public bool Open(DateTimeOffset now)
+    {
+        if (Status != ConnectSessionStatus.Pending)
+        {
+            return false;
+        }
+
+        Status = ConnectSessionStatus.Opened;
+        OpenedAt = now;
+        return true;
+    }
+
+    /// <summary>An attempt failed; the session stays open for another. False when the same error is already recorded.</summary>
+    public bool RecordFailedAttempt(string errorCode)
+    {
+        var code = errorCode.Length > MaxErrorCodeLength ? errorCode[..MaxErrorCodeLength] : errorCode;
+        if (!IsOpen || (ErrorCode == code && Status != ConnectSessionStatus.Pending))
+        {
+            return false;
+        }
+
+        Status = ConnectSessionStatus.Opened;
+        ErrorCode = code;
+        return true;
+    }
+
+    /// <exception cref="ConnectSessionStateException">Completed, cancelled or expired: it can no longer be used.</exception>
+    public void EnsureUsable(DateTimeOffset now)
+    {
+        var problem = EffectiveStatus(now) switch
+        {
+            ConnectSessionStatus.Completed => ConnectSessionProblem.AlreadyUsed,
+            ConnectSessionStatus.Cancelled => ConnectSessionProblem.Cancelled,
+            ConnectSessionStatus.Expired => ConnectSessionProblem.Expired,
+            _ => (ConnectSessionProblem?)null,
+        };
+        if (problem is { } p)
+        {
+            throw new ConnectSessionStateException(p, Locale);
+        }
+    }
+
+    public void Cancel(DateTimeOffset now) => Finish(ConnectSessionStatus.Cancelled, now);
+
+    public void Expire(DateTimeOffset now) => Finish(ConnectSessionStatus.Expired, now);
+
+    private void Finish(ConnectSessionStatus status, DateTimeOffset now)
+    {
+        Status = status;
+        FinishedAt = now;
+        NangoTokenProtected = null;
+    }
 }

@@ -16,9 +16,11 @@ public enum ConnectSessionProblem
     Cancelled,
     /// <summary>Nango does not list the connection the browser reported, for this session.</summary>
     NotConfirmed,
+    /// <summary>The connection to re-authorise was revoked; a revoked connection is never revived.</summary>
+    ConnectionRevoked,
 }
 
-/// <summary>The session cannot do what was asked in its current state.</summary>
+/// <summary>The session cannot do what was asked in its current state. The web layer maps the problem to HTTP.</summary>
 public sealed class ConnectSessionStateException(ConnectSessionProblem problem, string? locale = null)
     : Exception($"The connect session cannot be used: {problem}.")
 {
@@ -26,14 +28,4 @@ public sealed class ConnectSessionStateException(ConnectSessionProblem problem, 
 
     /// <summary>The session's language, when the session is known, so its notice page speaks it too.</summary>
     public string? Locale { get; } = locale;
-
-    /// <summary>The stable code clients see.</summary>
-    public string Code => Problem switch
-    {
-        ConnectSessionProblem.NotFound => "session_not_found",
-        ConnectSessionProblem.Expired => "session_expired",
-        ConnectSessionProblem.AlreadyUsed => "session_already_used",
-        ConnectSessionProblem.Cancelled => "session_cancelled",
-        _ => "connection_not_confirmed",
-    };
 }

@@ -2,30 +2,17 @@ using CybrLink.Core.Catalog;
 
 namespace CybrLink.Core.ConnectSessions;
 
-public sealed record EndUserInput(string Id, string? Email = null, string? DisplayName = null);
-
-public sealed record OrganizationInput(string Id, string? DisplayName = null);
-
-public sealed record CreateConnectSessionCommand(
-    EndUserInput EndUser,
-    string Integration,
-    OrganizationInput? Organization = null,
-    string? ReturnUrl = null,
-    int ExpiresInMinutes = ConnectSessionService.DefaultExpiryMinutes,
-    IReadOnlyDictionary<string, string>? ConnectionConfig = null,
-    string? Locale = null);
-
-public sealed record ReconnectCommand(
-    string? ReturnUrl = null,
-    int ExpiresInMinutes = ConnectSessionService.DefaultExpiryMinutes,
-    string? Locale = null);
-
 /// <summary>A new session. The token exists only here: the database keeps its hash.</summary>
 public sealed record CreatedConnectSession(Guid Id, string Token, DateTimeOffset ExpiresAt);
 
 public sealed record ConnectSessionView(
-    Guid Id, ConnectSessionStatus Status, string Integration, string EndUserId, Guid? ConnectionId, string? ErrorCode,
-    DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool IsReconnect);
+    Guid Id, ConnectSessionStatus Status, string Integration, string EndUserId, Guid? ConnectionId, string? LastError,
+    DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool IsReconnect)
+{
+    public static ConnectSessionView Of(ConnectSession s, DateTimeOffset now) => new(
+        s.Id, s.EffectiveStatus(now), s.IntegrationKey, s.EndUserId, s.ConnectionId, s.ErrorCode, s.CreatedAt, s.ExpiresAt,
+        s.ReconnectConnectionId is not null);
+}
 
 /// <summary>A form field on the Connect page: its schema and, when the operator's server set it, the locked value.</summary>
 public sealed record ConnectField(IntegrationField Schema, string? LockedValue);

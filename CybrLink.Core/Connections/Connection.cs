@@ -9,7 +9,7 @@ public enum ConnectionStatus
 
 /// <summary>
 /// CybrLink's record of a Nango connection: who it belongs to and whether it may be used. Nango holds the credential;
-/// this row never does.
+/// this row never does. Active ⇄ Error; Revoked is final (a revoked connection is never revived by a hint).
 /// </summary>
 public sealed class Connection
 {
@@ -23,9 +23,65 @@ public sealed class Connection
     public ConnectionStatus Status { get; set; }
     public string? ErrorDetail { get; set; }
     public Guid? ConnectSessionId { get; set; }
+
+    /// <summary>The connection settings it was made with (JSON object, e.g. a subdomain); settings, never a credential.</summary>
+    public string? ConnectionConfigJson { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? LastCheckedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Nango reports that the credential stopped working (refresh failing). True if that changed the status.</summary>
+    public bool MarkErrored(string detail, DateTimeOffset now)
+    {
+        if (Status != ConnectionStatus.Active)
+        {
+            return false;
+        }
+
+        Status = ConnectionStatus.Error;
+        ErrorDetail = detail;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>Nango no longer reports an error. True if that changed the status.</summary>
+    public bool Recover(DateTimeOffset now)
+    {
+        if (Status != ConnectionStatus.Error)
+        {
+            return false;
+        }
+
+        Status = ConnectionStatus.Active;
+        ErrorDetail = null;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>The end user consented again (a reconnect). True if that changed the record.</summary>
+    public bool Reauthorise(Guid? sessionId, string? configJson, DateTimeOffset now)
+    {
+        var newSession = sessionId is not null && sessionId != ConnectSessionId;
+        if (Status == ConnectionStatus.Revoked || (Status == ConnectionStatus.Active && !newSession))
+        {
+            return false;
+        }
+
+        Status = ConnectionStatus.Active;
+        ErrorDetail = null;
+        ConnectSessionId = sessionId ?? ConnectSessionId;
+        ConnectionConfigJson = configJson ?? ConnectionConfigJson;
+        UpdatedAt = now;
+        return true;
+    }
+
+    public void MarkRevokedExternally(DateTimeOffset now)
+    {
+        Status = ConnectionStatus.Revoked;
+        RevokedAt = now;
+        ErrorDetail = "The connection no longer exists in Nango.";
+        UpdatedAt = now;
+    }
 }

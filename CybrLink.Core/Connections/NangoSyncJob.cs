@@ -22,6 +22,7 @@ public sealed partial class NangoSyncJob(
     // Integrations and providers change rarely (an operator's action); connections change all the time.
     private static readonly TimeSpan CatalogInterval = TimeSpan.FromMinutes(10);
     private DateTimeOffset? _catalogRefreshedAt;
+    private DateTimeOffset _notBefore = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,6 +38,12 @@ public sealed partial class NangoSyncJob(
     /// <returns>The reconciliation report, or null when another instance holds the lease or Nango failed.</returns>
     public async Task<ReconcileReport?> RunOnceAsync(TimeSpan interval, CancellationToken ct)
     {
+        // Nango said 429 last time: its limit is shared with every Connect UI and agent call, so wait as told.
+        if (time.GetUtcNow() < _notBefore)
+        {
+            return null;
+        }
+
         // The lease outlives one pass by a margin, so a slow pass is not overtaken by another instance.
         if (!await leases.TryAcquireAsync(LeaseName, interval * 2, ct))
         {
@@ -53,13 +60,19 @@ public sealed partial class NangoSyncJob(
                 _catalogRefreshedAt = now;
             }
 
-            var report = await scope.ServiceProvider.GetRequiredService<ConnectionSyncService>().ReconcileAsync(ct);
+            var report = await scope.ServiceProvider.GetRequiredService<ConnectionReconciler>().ReconcileAsync(ct);
             if (report.Created + report.Errored + report.Recovered + report.RevokedExternally + report.SessionsExpired > 0)
             {
                 LogReconciled(logger, report.Created, report.Errored, report.Recovered, report.RevokedExternally, report.SessionsExpired);
             }
 
             return report;
+        }
+        catch (NangoApiException e) when (e.IsRateLimited)
+        {
+            _notBefore = time.GetUtcNow() + e.RetryAfter!.Value;
+            LogRateLimited(logger, e.RetryAfter.Value.TotalSeconds);
+            return null;
         }
         catch (Exception e) when (e is NangoUnavailableException or NangoApiException)
         {
@@ -70,6 +83,9 @@ public sealed partial class NangoSyncJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled with Nango: {Created} created, {Errored} errored, {Recovered} recovered, {Revoked} revoked externally, {Expired} sessions expired")]
     private static partial void LogReconciled(ILogger logger, int created, int errored, int recovered, int revoked, int expired);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation paused for {RetryAfterSeconds} s: Nango's API rate limit was reached (DEFAULT_RATE_LIMIT_PER_MIN on the Nango server)")]
+    private static partial void LogRateLimited(ILogger logger, double retryAfterSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation skipped: {Reason}")]
     private static partial void LogNangoFailed(ILogger logger, string reason);

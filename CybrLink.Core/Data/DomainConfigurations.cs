@@ -62,7 +62,8 @@ internal sealed class ConnectSessionConfiguration : IEntityTypeConfiguration<Con
         e.Property(s => s.ErrorCode).HasMaxLength(64);
         e.Property(s => s.NangoTokenProtected).HasMaxLength(1024);
         e.Property(s => s.CreatedByKeyId).HasMaxLength(64);
-        e.Ignore(s => s.IsTerminal);
+        e.Ignore(s => s.IsOpen);
+        e.Property(s => s.AttemptConfigJson).HasMaxLength(16384);
         e.HasIndex(s => s.TokenHash).IsUnique();
         e.HasIndex(s => new { s.Status, s.ExpiresAt });
     }
@@ -80,6 +81,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         e.Property(c => c.OrganizationId).HasMaxLength(255);
         e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
         e.Property(c => c.ErrorDetail).HasMaxLength(1000);
+        e.Property(c => c.ConnectionConfigJson).HasMaxLength(16384);
         e.HasIndex(c => new { c.IntegrationKey, c.NangoConnectionId }).IsUnique();
         e.HasIndex(c => c.EndUserId);
     }

@@ -55,12 +55,20 @@ public static class NangoServiceCollectionExtensions
                     UseJitter = true,
                     Delay = TimeSpan.FromMilliseconds(nango.RetryDelayMilliseconds),
                 };
+                // Note: a 429 is Nango's per-key limit. Retrying it here would spend the wait inside one call until
+                // the timeout ("did not answer in time"); it surfaces at once as NangoApiException.RetryAfter instead,
+                // and the caller decides whether to wait.
+                retry.ShouldHandle = args => ValueTask.FromResult(
+                    !IsRateLimited(args.Outcome) && HttpClientResiliencePredicates.IsTransient(args.Outcome));
                 // Note: a POST that timed out may still have created a session or an integration in Nango;
                 // repeating it could create two. Only safe methods are retried.
                 retry.DisableForUnsafeHttpMethods();
                 pipeline.AddRetry(retry);
                 pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
+                    // A rate limit is Nango working as configured, not Nango failing.
+                    ShouldHandle = args => ValueTask.FromResult(
+                        !IsRateLimited(args.Outcome) && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                     SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, nango.TimeoutSeconds * 2)),
                     BreakDuration = TimeSpan.FromSeconds(5),
                 });
@@ -81,6 +89,9 @@ public static class NangoServiceCollectionExtensions
 
         return services;
     }
+
+    private static bool IsRateLimited(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests;
 
     private static void ConfigureBase(IServiceProvider sp, HttpClient client)
     {

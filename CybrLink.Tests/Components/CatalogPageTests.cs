@@ -29,6 +29,7 @@ public sealed class CatalogPageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<ILogger<CatalogService>>(NullLogger<CatalogService>.Instance);
         Services.AddSingleton(_nango.Api);
+        Services.AddSingleton<CatalogMisses>();
         Services.AddScoped<CatalogService>();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -15,11 +15,17 @@ namespace CybrLink.Tests.ConnectSessions;
 /// </summary>
 public sealed class ConnectFlowTests : SandboxedApp
 {
-    private async Task<T> WithSessionsAsync<T>(Func<ConnectSessionService, Task<T>> action)
+    private async Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull
     {
         await using var scope = App.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<ConnectSessionService>());
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
     }
+
+    private Task<T> FlowAsync<T>(Func<ConnectFlow, Task<T>> action) => UseAsync(action);
+    private Task<ConnectStart> StartAsync(string token, Dictionary<string, string>? fields = null) =>
+        UseAsync<ConnectAttempts, ConnectStart>(a => a.StartAsync(token, fields ?? []));
+    private Task<ConnectCompletion> ReportAsync(string token, string nangoId) =>
+        UseAsync<ConnectResultConfirmer, ConnectCompletion>(c => c.CompleteAsync(token, nangoId));
 
     private async Task<(string Id, string Token)> NewCrmSessionAsync(string? returnUrl = null)
     {
@@ -38,18 +44,18 @@ public sealed class ConnectFlowTests : SandboxedApp
     {
         var (id, token) = await NewCrmSessionAsync(ReturnOrigin + "/connected?from=cybrlink");
 
-        var page = await WithSessionsAsync(s => s.OpenAsync(token));
+        var page = await FlowAsync(s => s.OpenAsync(token));
         Assert.Equal(ConnectSessionStatus.Opened, page.Status);
         Assert.Equal("Sandbox CRM", page.Integration.DisplayName);
         Assert.Equal("acme", Assert.Single(page.ConnectionFields).LockedValue);
 
-        var start = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string> { ["subdomain"] = "ignored-locked" }));
+        var start = await StartAsync(token, new Dictionary<string, string> { ["subdomain"] = "ignored-locked" });
         Assert.StartsWith("nango_connect_session_", start.NangoSessionToken);
         Assert.Equal(Sandbox.BaseUrl, start.NangoBaseUrl);
         Assert.Equal("acme", start.Params["subdomain"]);
 
         var nangoId = await PostApiKeyToNangoAsync(start.NangoSessionToken, "sandbox-crm", "sbx_canary_typed_key_1", start.Params);
-        var completion = await WithSessionsAsync(s => s.CompleteAsync(token, nangoId));
+        var completion = await ReportAsync(token, nangoId);
 
         Assert.Equal(
             $"{ReturnOrigin}/connected?from=cybrlink&status=success&connection_id={completion.ConnectionId}&session_id={id}",
@@ -64,9 +70,9 @@ public sealed class ConnectFlowTests : SandboxedApp
             connection.GetProperty("end_user_id").GetString()));
 
         // The same report again gets the same answer; the link itself no longer opens.
-        var repeat = await WithSessionsAsync(s => s.CompleteAsync(token, nangoId));
+        var repeat = await ReportAsync(token, nangoId);
         Assert.Equal(completion.ConnectionId, repeat.ConnectionId);
-        var reopened = await Assert.ThrowsAsync<ConnectSessionStateException>(() => WithSessionsAsync(s => s.OpenAsync(token)));
+        var reopened = await Assert.ThrowsAsync<ConnectSessionStateException>(() => FlowAsync(s => s.OpenAsync(token)));
         Assert.Equal(ConnectSessionProblem.AlreadyUsed, reopened.Problem);
 
         await using var scope = App.Services.CreateAsyncScope();
@@ -83,14 +89,14 @@ public sealed class ConnectFlowTests : SandboxedApp
     public async Task Nango_tokens_of_abandoned_attempts_and_of_the_completed_session_are_revoked()
     {
         var (_, token) = await NewCrmSessionAsync();
-        var first = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>()));
+        var first = await StartAsync(token);
         Assert.Equal(System.Net.HttpStatusCode.OK, await NangoSessionStatusAsync(first.NangoSessionToken));
 
-        var second = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>()));
+        var second = await StartAsync(token);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await NangoSessionStatusAsync(first.NangoSessionToken));
 
         var nangoId = await PostApiKeyToNangoAsync(second.NangoSessionToken, "sandbox-crm", "k", second.Params);
-        await WithSessionsAsync(s => s.CompleteAsync(token, nangoId));
+        await ReportAsync(token, nangoId);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await NangoSessionStatusAsync(second.NangoSessionToken));
         Assert.DoesNotContain(second.NangoSessionToken, App.ReadDatabaseText());
     }
@@ -107,11 +113,11 @@ public sealed class ConnectFlowTests : SandboxedApp
     public async Task The_browser_report_after_the_webhook_completed_the_session_gets_the_same_answer()
     {
         var (id, token) = await NewCrmSessionAsync(ReturnOrigin + "/back");
-        var start = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>()));
+        var start = await StartAsync(token);
         var nangoId = await PostApiKeyToNangoAsync(start.NangoSessionToken, "sandbox-crm", "k", start.Params);
 
-        var byWebhook = await WithSessionsAsync(s => s.CompleteConfirmedAsync(Guid.Parse(id), nangoId, ("nango", null)));
-        var byBrowser = await WithSessionsAsync(s => s.CompleteAsync(token, nangoId));
+        var byWebhook = await UseAsync<ConnectSessionCompleter, ConnectCompletion?>(c => c.CompleteAsync(Guid.Parse(id), "sandbox-crm", nangoId, AuditActor.Nango));
+        var byBrowser = await ReportAsync(token, nangoId);
 
         Assert.Equal(byWebhook!.ConnectionId, byBrowser.ConnectionId);
         Assert.Equal(byWebhook.RedirectUrl, byBrowser.RedirectUrl);
@@ -122,13 +128,13 @@ public sealed class ConnectFlowTests : SandboxedApp
     {
         var (_, token) = await NewCrmSessionAsync();
         var (_, otherToken) = await NewCrmSessionAsync();
-        var otherStart = await WithSessionsAsync(s => s.StartAsync(otherToken, new Dictionary<string, string>()));
+        var otherStart = await StartAsync(otherToken);
         var othersConnection = await PostApiKeyToNangoAsync(otherStart.NangoSessionToken, "sandbox-crm", "k", otherStart.Params);
 
         var e = await Assert.ThrowsAsync<ConnectSessionStateException>(() =>
-            WithSessionsAsync(s => s.CompleteAsync(token, othersConnection)));
+            ReportAsync(token, othersConnection));
         var forged = await Assert.ThrowsAsync<ConnectSessionStateException>(() =>
-            WithSessionsAsync(s => s.CompleteAsync(token, "made-up-id")));
+            ReportAsync(token, "made-up-id"));
 
         Assert.Equal(ConnectSessionProblem.NotConfirmed, e.Problem);
         Assert.Equal(ConnectSessionProblem.NotConfirmed, forged.Problem);
@@ -141,10 +147,10 @@ public sealed class ConnectFlowTests : SandboxedApp
         var token = session.GetProperty("token").GetString()!;
 
         var missing = await Assert.ThrowsAsync<ConnectValidationException>(() =>
-            WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>())));
+            StartAsync(token));
         var invalid = await Assert.ThrowsAsync<ConnectValidationException>(() =>
-            WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string> { ["subdomain"] = "Bad Value" })));
-        var start = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string> { ["subdomain"] = " typed-one " }));
+            StartAsync(token, new Dictionary<string, string> { ["subdomain"] = "Bad Value" }));
+        var start = await StartAsync(token, new Dictionary<string, string> { ["subdomain"] = " typed-one " });
 
         Assert.Equal("subdomain", missing.Field);
         Assert.Equal("subdomain", invalid.Field);
@@ -152,19 +158,38 @@ public sealed class ConnectFlowTests : SandboxedApp
     }
 
     [Fact]
-    public async Task A_failed_attempt_can_be_retried_but_an_expired_session_cannot()
+    public async Task A_failed_attempt_leaves_the_session_open_with_its_error_until_it_expires()
     {
         var (id, token) = await NewCrmSessionAsync();
-        await WithSessionsAsync(async s => { await s.ReportFailureAsync(token, "callback_err"); return 0; });
+        await FlowAsync(async s => { await s.ReportFailureAsync(token, "callback_err"); return 0; });
 
+        // Note: the person may be retrying right now; "failed" would tell the operator's server to give up on them.
         var status = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/connect-sessions/{id}");
-        Assert.Equal(("failed", "callback_err"), (status.GetProperty("status").GetString(), status.GetProperty("error").GetString()));
-        Assert.NotNull(await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>())));
+        Assert.Equal(("opened", "callback_err"), (status.GetProperty("status").GetString(), status.GetProperty("last_error").GetString()));
+        var retry = await StartAsync(token);
+        Assert.StartsWith("nango_connect_session_", retry.NangoSessionToken);
 
         Clock.Advance(TimeSpan.FromMinutes(31));
-        var expired = await Assert.ThrowsAsync<ConnectSessionStateException>(() => WithSessionsAsync(s => s.OpenAsync(token)));
+        var expired = await Assert.ThrowsAsync<ConnectSessionStateException>(() => FlowAsync(s => s.OpenAsync(token)));
         Assert.Equal(ConnectSessionProblem.Expired, expired.Problem);
-        Assert.Equal(1, await WithSessionsAsync(s => s.ExpireOverdueAsync()));
+        Assert.Equal(1, await UseAsync<ConnectSessionCompleter, int>(c => c.ExpireOverdueAsync()));
+        var final = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/connect-sessions/{id}");
+        Assert.Equal("expired", final.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_failed_attempt_and_then_success_completes_and_clears_the_error()
+    {
+        var (id, token) = await NewCrmSessionAsync();
+        await FlowAsync(async s => { await s.ReportFailureAsync(token, "callback_err"); return 0; });
+        var start = await StartAsync(token);
+        var nangoId = await PostApiKeyToNangoAsync(start.NangoSessionToken, "sandbox-crm", "k", start.Params);
+
+        await ReportAsync(token, nangoId);
+
+        var status = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/connect-sessions/{id}");
+        Assert.Equal("completed", status.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("last_error").ValueKind);
     }
 
     [Fact]
@@ -172,7 +197,7 @@ public sealed class ConnectFlowTests : SandboxedApp
     {
         foreach (var token in new[] { "", "nope", "cbl_cs_" + new string('A', 43), "cbl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" })
         {
-            var e = await Assert.ThrowsAsync<ConnectSessionStateException>(() => WithSessionsAsync(s => s.OpenAsync(token)));
+            var e = await Assert.ThrowsAsync<ConnectSessionStateException>(() => FlowAsync(s => s.OpenAsync(token)));
             Assert.Equal(ConnectSessionProblem.NotFound, e.Problem);
         }
     }
@@ -181,22 +206,25 @@ public sealed class ConnectFlowTests : SandboxedApp
     public async Task Reconnect_reauthorises_the_same_connection()
     {
         var (_, token) = await NewCrmSessionAsync();
-        var start = await WithSessionsAsync(s => s.StartAsync(token, new Dictionary<string, string>()));
+        var start = await StartAsync(token);
         var nangoId = await PostApiKeyToNangoAsync(start.NangoSessionToken, "sandbox-crm", "first-key", start.Params);
-        var first = await WithSessionsAsync(s => s.CompleteAsync(token, nangoId));
+        var first = await ReportAsync(token, nangoId);
 
         using var response = await Api.PostAsJsonAsync($"/api/v1/connections/{first.ConnectionId}/reconnect-session", new { });
         var reconnect = await response.Content.ReadFromJsonAsync<JsonElement>();
         var reconnectToken = reconnect.GetProperty("token").GetString()!;
-        var page = await WithSessionsAsync(s => s.OpenAsync(reconnectToken));
+        var page = await FlowAsync(s => s.OpenAsync(reconnectToken));
         Assert.True(page.IsReconnect);
 
-        var again = await WithSessionsAsync(s => s.StartAsync(reconnectToken, new Dictionary<string, string> { ["subdomain"] = "acme" }));
+        // Nothing typed: the reconnect carries the subdomain the connection was made with, locked.
+        var again = await StartAsync(reconnectToken, new Dictionary<string, string> { ["subdomain"] = "someone-else" });
+        Assert.Equal("acme", again.Params["subdomain"]);
         var sameNangoId = await PostApiKeyToNangoAsync(again.NangoSessionToken, "sandbox-crm", "second-key", again.Params);
-        var second = await WithSessionsAsync(s => s.CompleteAsync(reconnectToken, sameNangoId));
+        var second = await ReportAsync(reconnectToken, sameNangoId);
 
         Assert.Equal(nangoId, sameNangoId);
         Assert.Equal(first.ConnectionId, second.ConnectionId);
+        Assert.Equal("acme", Assert.Single(page.ConnectionFields).LockedValue);
         using var unknown = await Api.PostAsJsonAsync($"/api/v1/connections/{Guid.NewGuid()}/reconnect-session", new { });
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
     }

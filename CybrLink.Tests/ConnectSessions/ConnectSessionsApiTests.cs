@@ -93,15 +93,45 @@ public sealed class ConnectSessionsApiTests : SandboxedApp
     }
 
     [Theory]
-    [InlineData("""{"integration":"sandbox-mail"}""")]
-    [InlineData("""{"end_user":{},"integration":"sandbox-mail"}""")]
-    [InlineData("""{"end_user":{"id":"u"}}""")]
-    [InlineData("""{"end_user":{"id":"u"},"integration":""}""")]
-    public async Task Missing_required_fields_are_400_validation_problems(string json)
+    [InlineData("""{"integration":"sandbox-mail"}""", "end_user")]
+    [InlineData("""{"end_user":{},"integration":"sandbox-mail"}""", "end_user.id")]
+    [InlineData("""{"end_user":{"id":"u"}}""", "integration")]
+    [InlineData("""{"end_user":{"id":"u"},"integration":""}""", "integration")]
+    [InlineData("""{"end_user":{"id":"u\u0000x"},"integration":"sandbox-mail"}""", "end_user.id")]
+    [InlineData("""{"end_user":{"id":"u","display_name":"Ada\u202Egnp.exe"},"integration":"sandbox-mail"}""", "end_user.display_name")]
+    [InlineData("""{"end_user":{"id":"u","email":"ada\u200B@example.com"},"integration":"sandbox-mail"}""", "end_user.email")]
+    [InlineData("""{"end_user":{"id":"u"},"integration":"sandbox-mail","locale":"xx"}""", "locale")]
+    public async Task Missing_or_unacceptable_fields_are_422_naming_the_field_in_snake_case(string json, string field)
     {
         using var response = await Api.PostAsync("/api/v1/connect-sessions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
-        await ServerKeyAuthenticationTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        var problem = await ServerKeyAuthenticationTests.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task An_unsupported_locale_is_refused_with_the_supported_list()
+    {
+        using var response = await Api.PostAsJsonAsync("/api/v1/connect-sessions",
+            new { end_user = new { id = "u" }, integration = "sandbox-mail", locale = "xx" });
+
+        var problem = await ServerKeyAuthenticationTests.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.Contains("en, de, fr, es, ja", problem.GetProperty("errors").GetProperty("locale")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Twenty_parallel_creates_for_the_same_new_end_user_all_succeed()
+    {
+        var creates = Enumerable.Range(0, 20).Select(i => Api.PostAsJsonAsync("/api/v1/connect-sessions",
+            new { end_user = new { id = "new-user", email = $"ada{i}@example.com" }, integration = "sandbox-mail" }));
+
+        var responses = await Task.WhenAll(creates);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
     }
 
     [Fact]

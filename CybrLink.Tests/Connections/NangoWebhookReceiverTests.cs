@@ -24,10 +24,14 @@ public sealed class NangoWebhookReceiverTests : SandboxedApp
     }
 
     private async Task<string> SessionIdAsync() =>
-        (await CreateSessionAsync(new { end_user = new { id = "u-9" }, integration = "sandbox-helpdesk" })).GetProperty("id").GetString()!;
+        (await CreateSessionAsync(new { end_user = new { id = "u-9" }, integration = "sandbox-crm" })).GetProperty("id").GetString()!;
+
+    /// <summary>A connection the end user made at Nango; the browser never reported it.</summary>
+    private Task<(string SessionId, string Token, string NangoId)> ConnectedInNangoAsync() =>
+        ConnectInNangoOnlyAsync(new { end_user = new { id = "u-9" }, integration = "sandbox-crm", connection_config = new { subdomain = "acme" } }, "k-9");
 
     private static string Creation(string connectionId, string sessionId, string operation = "creation", bool success = true) =>
-        $$"""{"authMode":"BASIC","connectionId":"{{connectionId}}","environment":"dev","from":"nango","operation":"{{operation}}","provider":"sandbox-helpdesk","providerConfigKey":"sandbox-helpdesk","success":{{(success ? "true" : "false")}},"tags":{"cybrlink_session_id":"{{sessionId}}","end_user_id":"u-9"},"type":"auth"}""";
+        $$"""{"authMode":"API_KEY","connectionId":"{{connectionId}}","environment":"dev","from":"nango","operation":"{{operation}}","provider":"sandbox-crm","providerConfigKey":"sandbox-crm","success":{{(success ? "true" : "false")}},"tags":{"cybrlink_session_id":"{{sessionId}}","end_user_id":"u-9"},"type":"auth"}""";
 
     private async Task<int> ConnectionCountAsync()
     {
@@ -38,8 +42,8 @@ public sealed class NangoWebhookReceiverTests : SandboxedApp
     [Fact]
     public async Task A_signed_creation_completes_the_session_and_a_replay_changes_nothing()
     {
-        var sessionId = await SessionIdAsync();
-        var body = Creation("nango-conn-1", sessionId);
+        var (sessionId, _, nangoId) = await ConnectedInNangoAsync();
+        var body = Creation(nangoId, sessionId);
 
         using var first = await PostAsync(body);
         using var replay = await PostAsync(body);
@@ -92,15 +96,55 @@ public sealed class NangoWebhookReceiverTests : SandboxedApp
     }
 
     [Fact]
-    public async Task A_refresh_failure_marks_the_connection_error()
+    public async Task A_signed_webhook_for_a_connection_nango_does_not_have_changes_nothing()
     {
         var sessionId = await SessionIdAsync();
-        using (await PostAsync(Creation("nango-conn-1", sessionId)))
+
+        // Validly signed (a replay, or a webhook Nango sent before it deleted the connection), but not true now.
+        using var response = await PostAsync(Creation("never-made-in-nango", sessionId));
+
+        Assert.Equal("ignored", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal(0, await ConnectionCountAsync());
+        var session = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/connect-sessions/{sessionId}");
+        Assert.Equal("pending", session.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_replayed_creation_never_revives_a_revoked_connection()
+    {
+        var (sessionId, _, nangoId) = await ConnectedInNangoAsync();
+        var body = Creation(nangoId, sessionId);
+        using (await PostAsync(body))
         {
         }
 
-        using var response = await PostAsync(
-            """{"authMode":"BASIC","connectionId":"nango-conn-1","environment":"dev","error":{"description":"invalid_grant: sbx_canary_must_not_be_stored","type":"refresh_token_external_error"},"from":"nango","operation":"refresh","provider":"sandbox-helpdesk","providerConfigKey":"sandbox-helpdesk","success":false,"type":"auth"}""");
+        await DeleteInNangoAsync(nangoId, "sandbox-crm");
+        await App.Services.GetRequiredService<NangoSyncJob>().RunOnceAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        using var replay = await PostAsync(body);
+        using var asOverride = await PostAsync(Creation(nangoId, sessionId, operation: "override"));
+
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        var connection = Assert.Single((await Api.GetFromJsonAsync<JsonElement>("/api/v1/connections?end_user_id=u-9")).EnumerateArray());
+        Assert.Equal("revoked", connection.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_refresh_failure_marks_the_connection_error_once_nango_lists_the_error()
+    {
+        var sessionId = (await CreateSessionAsync(new { end_user = new { id = "u-9" }, integration = "sandbox-mail" })).GetProperty("id").GetString()!;
+        var tags = new Dictionary<string, string> { ["cybrlink_session_id"] = sessionId, ["end_user_id"] = "u-9" };
+        await ImportOAuthIntoNangoAsync("sandbox-mail", "mail-9", tags);
+        using (await PostAsync(Creation("mail-9", sessionId).Replace("sandbox-crm", "sandbox-mail")))
+        {
+        }
+
+        const string refreshFailed = """{"authMode":"OAUTH2","connectionId":"mail-9","environment":"dev","error":{"description":"invalid_grant: sbx_canary_must_not_be_stored","type":"refresh_token_external_error"},"from":"nango","operation":"refresh","provider":"sandbox-mail","providerConfigKey":"sandbox-mail","success":false,"type":"auth"}""";
+        // Nango's own list shows no error for this connection yet: the webhook alone is not believed.
+        using var unconfirmed = await PostAsync(refreshFailed);
+        Assert.Equal("ignored", (await unconfirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        await BreakRefreshInNangoAsync("sandbox-mail", "mail-9");
+        using var response = await PostAsync(refreshFailed);
 
         Assert.Equal("processed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         var connections = await Api.GetFromJsonAsync<JsonElement>("/api/v1/connections?end_user_id=u-9");
@@ -123,8 +167,8 @@ public sealed class WebhookDeliveryTests : SandboxedApp
         var id = session.GetProperty("id").GetString()!;
         await using (var scope = App.Services.CreateAsyncScope())
         {
-            var sessions = scope.ServiceProvider.GetRequiredService<Core.ConnectSessions.ConnectSessionService>();
-            var start = await sessions.StartAsync(token, new Dictionary<string, string>());
+            var attempts = scope.ServiceProvider.GetRequiredService<Core.ConnectSessions.ConnectAttempts>();
+            var start = await attempts.StartAsync(token, new Dictionary<string, string>());
             // The browser posts the key to Nango, then the tab is closed: CybrLink never hears from it.
             await PostApiKeyToNangoAsync(start.NangoSessionToken, "sandbox-crm", "typed-then-closed", start.Params);
         }

@@ -19,12 +19,9 @@ public sealed class ReconciliationTests : SandboxedApp
 
     private async Task<(string SessionId, string NangoId)> ConnectWithoutReportingAsync(string endUser)
     {
-        var session = await CreateSessionAsync(new { end_user = new { id = endUser }, integration = "sandbox-crm", connection_config = new { subdomain = "acme" } });
-        await using var scope = App.Services.CreateAsyncScope();
-        var start = await scope.ServiceProvider.GetRequiredService<ConnectSessionService>()
-            .StartAsync(session.GetProperty("token").GetString()!, new Dictionary<string, string>());
-        var nangoId = await PostApiKeyToNangoAsync(start.NangoSessionToken, "sandbox-crm", "k-" + endUser, start.Params);
-        return (session.GetProperty("id").GetString()!, nangoId);
+        var (sessionId, _, nangoId) = await ConnectInNangoOnlyAsync(
+            new { end_user = new { id = endUser }, integration = "sandbox-crm", connection_config = new { subdomain = "acme" } }, "k-" + endUser);
+        return (sessionId, nangoId);
     }
 
     [Fact]
@@ -64,31 +61,14 @@ public sealed class ReconciliationTests : SandboxedApp
         var session = await CreateSessionAsync(new { end_user = new { id = "u-3" }, integration = "sandbox-mail" });
         await using (var scope = App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ConnectSessionService>().OpenAsync(session.GetProperty("token").GetString()!);
+            await scope.ServiceProvider.GetRequiredService<ConnectFlow>().OpenAsync(session.GetProperty("token").GetString()!);
         }
 
         // An OAuth connection made outside the browser flow (import), tagged like CybrLink's, whose refresh then fails.
         var tags = new Dictionary<string, string> { ["cybrlink_session_id"] = session.GetProperty("id").GetString()!, ["end_user_id"] = "u-3" };
-        using var import = new HttpRequestMessage(HttpMethod.Post, Sandbox.BaseUrl + "/connections")
-        {
-            Content = JsonContent.Create(new
-            {
-                provider_config_key = "sandbox-mail", connection_id = "mail-3",
-                credentials = new { type = "OAUTH2", access_token = "sbx_canary_a", refresh_token = "sbx_canary_r" }, tags,
-            }),
-        };
-        import.Headers.Authorization = new("Bearer", Sandbox.Options.SecretKey);
-        (await NangoHttp.SendAsync(import)).EnsureSuccessStatusCode();
+        await ImportOAuthIntoNangoAsync("sandbox-mail", "mail-3", tags);
         await RunJobOnceAsync();
-        await Sandbox.Control.ExpireAccessTokenAsync("sandbox-mail", "mail-3");
-        await Sandbox.Control.FailRefreshAsync();
-        using var proxy = new HttpRequestMessage(HttpMethod.Get, Sandbox.BaseUrl + "/proxy/inbox");
-        proxy.Headers.Authorization = new("Bearer", Sandbox.Options.SecretKey);
-        proxy.Headers.Add("Connection-Id", "mail-3");
-        proxy.Headers.Add("Provider-Config-Key", "sandbox-mail");
-        using (await NangoHttp.SendAsync(proxy))
-        {
-        }
+        await BreakRefreshInNangoAsync("sandbox-mail", "mail-3");
 
         var report = await RunJobOnceAsync();
 

@@ -60,6 +60,22 @@ public class SandboxedApp : IAsyncLifetime
         return json;
     }
 
+    /// <summary>
+    /// A connect session whose end user connects an API-key integration at Nango (start, then the key posted to Nango)
+    /// while the browser never reports back to CybrLink: the connection exists only in Nango until a webhook or
+    /// reconciliation brings it.
+    /// </summary>
+    public async Task<(string SessionId, string Token, string NangoId)> ConnectInNangoOnlyAsync(object sessionRequest, string apiKey)
+    {
+        var session = await CreateSessionAsync(sessionRequest);
+        var token = session.GetProperty("token").GetString()!;
+        await using var scope = App.Services.CreateAsyncScope();
+        var start = await scope.ServiceProvider.GetRequiredService<CybrLink.Core.ConnectSessions.ConnectAttempts>()
+            .StartAsync(token, new Dictionary<string, string>());
+        var nangoId = await PostApiKeyToNangoAsync(start.NangoSessionToken, start.Integration, apiKey, start.Params);
+        return (session.GetProperty("id").GetString()!, token, nangoId);
+    }
+
     /// <summary>What the end user's browser does with a Nango connect session token for an API-key integration.</summary>
     public async Task<string> PostApiKeyToNangoAsync(string nangoToken, string integration, string apiKey, IReadOnlyDictionary<string, string> parameters)
     {
@@ -69,6 +85,36 @@ public class SandboxedApp : IAsyncLifetime
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.IsSuccessStatusCode, json.ToString());
         return json.GetProperty("connectionId").GetString()!;
+    }
+
+    /// <summary>An OAuth connection put into Nango by an import (no browser), tagged as given.</summary>
+    public async Task ImportOAuthIntoNangoAsync(string integration, string nangoId, IReadOnlyDictionary<string, string> tags)
+    {
+        using var import = new HttpRequestMessage(HttpMethod.Post, Sandbox.BaseUrl + "/connections")
+        {
+            Content = JsonContent.Create(new
+            {
+                provider_config_key = integration, connection_id = nangoId,
+                credentials = new { type = "OAUTH2", access_token = "sbx_canary_a", refresh_token = "sbx_canary_r" }, tags,
+            }),
+        };
+        import.Headers.Authorization = new("Bearer", Sandbox.Options.SecretKey);
+        using var response = await NangoHttp.SendAsync(import);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The provider refuses the refresh token: the next proxied call makes Nango record an auth error.</summary>
+    public async Task BreakRefreshInNangoAsync(string integration, string nangoId)
+    {
+        await Sandbox.Control.ExpireAccessTokenAsync(integration, nangoId);
+        await Sandbox.Control.FailRefreshAsync();
+        using var proxy = new HttpRequestMessage(HttpMethod.Get, Sandbox.BaseUrl + "/proxy/inbox");
+        proxy.Headers.Authorization = new("Bearer", Sandbox.Options.SecretKey);
+        proxy.Headers.Add("Connection-Id", nangoId);
+        proxy.Headers.Add("Provider-Config-Key", integration);
+        using (await NangoHttp.SendAsync(proxy))
+        {
+        }
     }
 
     public async Task DeleteInNangoAsync(string nangoConnectionId, string integration)

@@ -1,5 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using CybrLink.Core.Audit;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,38 +7,51 @@ using Microsoft.Extensions.Options;
 
 namespace CybrLink.Web.Api;
 
-public sealed record EndUserRequest(
-    [property: Required, StringLength(255, MinimumLength = 1)] string Id,
-    [property: StringLength(320)] string? Email,
-    [property: StringLength(255)] string? DisplayName);
+// Note: these records only carry the JSON; every field is checked once, in Core (ConnectSessionCommandValidator).
+public sealed record EndUserRequest(string Id, string? Email, string? DisplayName)
+{
+    public EndUserInput ToInput() => new(Id, Email, DisplayName);
+}
 
-public sealed record OrganizationRequest(
-    [property: Required, StringLength(255, MinimumLength = 1)] string Id,
-    [property: StringLength(255)] string? DisplayName);
+public sealed record OrganizationRequest(string Id, string? DisplayName);
 
 public sealed record CreateConnectSessionRequest(
-    [property: Required] EndUserRequest EndUser,
-    [property: Required, StringLength(255, MinimumLength = 1)] string Integration,
+    EndUserRequest EndUser,
+    string Integration,
     OrganizationRequest? Organization,
-    [property: StringLength(2048)] string? ReturnUrl,
+    string? ReturnUrl,
     int? ExpiresInMinutes,
     Dictionary<string, string>? ConnectionConfig,
-    [property: StringLength(35)] string? Locale);
+    string? Locale)
+{
+    public CreateConnectSessionCommand ToCommand() => new(
+        EndUser?.ToInput(),
+        Integration,
+        Organization is { } org ? new OrganizationInput(org.Id, org.DisplayName) : null,
+        ReturnUrl,
+        ExpiresInMinutes,
+        ConnectionConfig,
+        Locale);
+}
 
-public sealed record ReconnectSessionRequest(
-    [property: StringLength(2048)] string? ReturnUrl,
-    int? ExpiresInMinutes,
-    [property: StringLength(35)] string? Locale);
+public sealed record ReconnectSessionRequest(string? ReturnUrl, int? ExpiresInMinutes, string? Locale)
+{
+    public ReconnectCommand ToCommand() => new(ReturnUrl, ExpiresInMinutes, Locale);
+}
 
 /// <summary>The token and URL are shown once; CybrLink keeps only the token's hash.</summary>
 public sealed record CreateConnectSessionResponse(Guid Id, string Token, string ConnectUrl, DateTimeOffset ExpiresAt);
 
+/// <summary>
+/// A session's state: <c>pending</c> → <c>opened</c> → <c>completed</c> | <c>expired</c> | <c>cancelled</c>. A failed
+/// attempt leaves it <c>opened</c> with <c>last_error</c> until the person succeeds or it ends.
+/// </summary>
 public sealed record ConnectSessionResponse(
-    Guid Id, ConnectSessionStatus Status, string Integration, string EndUserId, Guid? ConnectionId, string? Error,
+    Guid Id, ConnectSessionStatus Status, string Integration, string EndUserId, Guid? ConnectionId, string? LastError,
     bool Reconnect, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)
 {
     public static ConnectSessionResponse From(ConnectSessionView v) =>
-        new(v.Id, v.Status, v.Integration, v.EndUserId, v.ConnectionId, v.ErrorCode, v.IsReconnect, v.CreatedAt, v.ExpiresAt);
+        new(v.Id, v.Status, v.Integration, v.EndUserId, v.ConnectionId, v.LastError, v.IsReconnect, v.CreatedAt, v.ExpiresAt);
 }
 
 public static class ConnectSessionsApi
@@ -56,7 +69,8 @@ public static class ConnectSessionsApi
         v1.MapPost("/connections/{id:guid}/reconnect-session", ReconnectAsync).WithTags("Connections")
             .WithName("CreateReconnectSession")
             .WithSummary("A connect session that re-authorises an existing connection (same connection id afterwards).")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return v1;
     }
 
@@ -64,14 +78,7 @@ public static class ConnectSessionsApi
         CreateConnectSessionRequest request, ConnectSessionService sessions, IOptions<ConnectOptions> options,
         HttpContext http, ClaimsPrincipal caller, CancellationToken ct)
     {
-        var created = await sessions.CreateAsync(new CreateConnectSessionCommand(
-            new EndUserInput(request.EndUser.Id, request.EndUser.Email, request.EndUser.DisplayName),
-            request.Integration,
-            request.Organization is { } org ? new OrganizationInput(org.Id, org.DisplayName) : null,
-            request.ReturnUrl,
-            request.ExpiresInMinutes ?? ConnectSessionService.DefaultExpiryMinutes,
-            request.ConnectionConfig,
-            request.Locale), KeyId(caller), ct);
+        var created = await sessions.CreateAsync(request.ToCommand(), Actor(caller), ct);
         return ToCreated(created, options.Value, http);
     }
 
@@ -82,19 +89,16 @@ public static class ConnectSessionsApi
             : NotFound();
 
     public static async Task<Results<Ok<ConnectSessionResponse>, ProblemHttpResult>> CancelAsync(
-        Guid id, ConnectSessionService sessions, ClaimsPrincipal caller, CancellationToken ct) =>
-        await sessions.CancelAsync(id, KeyId(caller), ct) is { } view
-            ? TypedResults.Ok(ConnectSessionResponse.From(view))
+        Guid id, ConnectSessionCompleter completer, TimeProvider time, ClaimsPrincipal caller, CancellationToken ct) =>
+        await completer.CancelAsync(id, Actor(caller), ct) is { } session
+            ? TypedResults.Ok(ConnectSessionResponse.From(ConnectSessionView.Of(session, time.GetUtcNow())))
             : NotFound();
 
     public static async Task<Results<Created<CreateConnectSessionResponse>, ProblemHttpResult>> ReconnectAsync(
         Guid id, ReconnectSessionRequest? request, ConnectSessionService sessions, IOptions<ConnectOptions> options,
         HttpContext http, ClaimsPrincipal caller, CancellationToken ct)
     {
-        var created = await sessions.CreateReconnectAsync(id, new ReconnectCommand(
-            request?.ReturnUrl,
-            request?.ExpiresInMinutes ?? ConnectSessionService.DefaultExpiryMinutes,
-            request?.Locale), KeyId(caller), ct);
+        var created = await sessions.CreateReconnectAsync(id, request?.ToCommand() ?? new ReconnectCommand(), Actor(caller), ct);
         return created is null
             ? ApiProblems.Result(404, "connection_not_found", "No such connection.")
             : ToCreated(created, options.Value, http);
@@ -113,5 +117,6 @@ public static class ConnectSessionsApi
 
     private static ProblemHttpResult NotFound() => ApiProblems.Result(404, "session_not_found", "No such connect session.");
 
-    private static string? KeyId(ClaimsPrincipal caller) => caller.FindFirstValue(ServerKeyAuthenticationHandler.KeyIdClaim);
+    private static AuditActor Actor(ClaimsPrincipal caller) =>
+        AuditActor.ServerKey(caller.FindFirstValue(ServerKeyAuthenticationHandler.KeyIdClaim));
 }

@@ -28,7 +28,7 @@ public static class NangoWebhooksApi
     }
 
     public static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request, ConnectionSyncService sync, IOptions<NangoOptions> nango, CancellationToken ct)
+        HttpRequest request, NangoWebhookHandler handler, IOptions<NangoOptions> nango, CancellationToken ct)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -62,7 +62,7 @@ public static class NangoWebhooksApi
             return ApiProblems.Result(400, "malformed_webhook", "The webhook body is not a JSON object.");
         }
 
-        var outcome = await sync.ApplyWebhookAsync(webhook, ct);
+        var outcome = await handler.ApplyAsync(webhook, ct);
         return TypedResults.Ok(new WebhookResponse(outcome == WebhookOutcome.Processed ? "processed" : "ignored"));
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CybrLink.Core.ConnectSessions;
 using Microsoft.Net.Http.Headers;
 
 namespace CybrLink.Web.Connect;
@@ -6,7 +7,7 @@ namespace CybrLink.Web.Connect;
 /// <summary>The language of a Connect page: the session's locale, else the browser's Accept-Language, else English.</summary>
 public static class ConnectLocale
 {
-    public static readonly IReadOnlyList<string> Supported = ["en", "de", "fr", "es", "ja"];
+    public static IReadOnlyList<string> Supported => ConnectSessionLimits.Locales;
 
     public static CultureInfo Choose(string? sessionLocale, string? acceptLanguage)
     {
@@ -29,15 +30,6 @@ public static class ConnectLocale
         return CultureInfo.GetCultureInfo("en");
     }
 
-    private static CultureInfo? Match(string? tag)
-    {
-        if (string.IsNullOrWhiteSpace(tag))
-        {
-            return null;
-        }
-
-        // "de-CH", "ja_JP" and "FR" all pick the neutral language this page is translated into.
-        var language = tag.Trim().Split('-', '_')[0].ToLowerInvariant();
-        return Supported.Contains(language) ? CultureInfo.GetCultureInfo(language) : null;
-    }
+    private static CultureInfo? Match(string? tag) =>
+        ConnectSessionLimits.LanguageOf(tag) is { } language ? CultureInfo.GetCultureInfo(language) : null;
 }

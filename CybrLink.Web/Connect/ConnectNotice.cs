@@ -1,5 +1,3 @@
-using CybrLink.Core.ConnectSessions;
-
 namespace CybrLink.Web.Connect;
 
 /// <summary>A page that says why the link cannot be used: its HTTP status and the text keys it shows.</summary>
@@ -13,12 +11,4 @@ public sealed record ConnectNotice(string Kind, int Status, bool OffersReturn)
 
     public string TitleKey => Kind + "Title";
     public string BodyKey => Kind + "Body";
-
-    public static ConnectNotice For(ConnectSessionProblem problem) => problem switch
-    {
-        ConnectSessionProblem.Expired => Expired,
-        ConnectSessionProblem.AlreadyUsed => AlreadyUsed,
-        ConnectSessionProblem.Cancelled => Cancelled,
-        _ => NotFound,
-    };
 }

@@ -27,7 +27,7 @@ public sealed record ConnectStatusResponse(ConnectSessionStatus Status, Guid? Co
 /// The hosted Connect UI: the end user's consent page at <c>/connect</c> (static server rendering, no circuit) and
 /// the few JSON calls its script makes. No credential passes through here: the browser sends it to Nango.
 /// </summary>
-public static partial class ConnectUi
+public static class ConnectUi
 {
     public static WebApplicationBuilder AddConnectUi(this WebApplicationBuilder builder)
     {
@@ -74,7 +74,7 @@ public static partial class ConnectUi
     /// Without it: the consent page, or a page saying why the link cannot be used.
     /// </summary>
     public static async Task<IResult> ShowAsync(
-        HttpContext http, ConnectSessionService sessions, IAntiforgery antiforgery, IOptions<BrandingOptions> branding,
+        HttpContext http, ConnectFlow flow, IAntiforgery antiforgery, IOptions<BrandingOptions> branding,
         string? session, CancellationToken ct)
     {
         if (session is not null)
@@ -96,7 +96,7 @@ public static partial class ConnectUi
 
         try
         {
-            var page = await sessions.OpenAsync(token, ct);
+            var page = await flow.OpenAsync(token, ct);
             var culture = ConnectLocale.Choose(page.Locale, acceptLanguage);
             var tokens = antiforgery.GetAndStoreTokens(http);
             return await RenderAsync<ConsentView>(http, culture, StatusCodes.Status200OK, new Dictionary<string, object?>
@@ -107,25 +107,21 @@ public static partial class ConnectUi
                 [nameof(ConsentView.AntiforgeryToken)] = tokens.RequestToken,
             });
         }
-        catch (ConnectSessionStateException e)
+        catch (Exception e) when (DomainProblems.For(e) is { Notice: { } notice } answer)
         {
-            var notice = ConnectNotice.For(e.Problem);
-            var back = notice.OffersReturn ? await sessions.ErrorReturnUrlAsync(token, e.Code, ct) : null;
-            return await RenderNoticeAsync(http, notice, ConnectLocale.Choose(e.Locale, acceptLanguage), back);
-        }
-        catch (Exception e) when (e is NangoUnavailableException or NangoApiException)
-        {
-            return await RenderNoticeAsync(http, ConnectNotice.Unavailable, ConnectLocale.Choose(null, acceptLanguage), null);
+            var locale = (e as ConnectSessionStateException)?.Locale;
+            var back = notice.OffersReturn ? await flow.ErrorReturnUrlAsync(token, answer.Code, ct) : null;
+            return await RenderNoticeAsync(http, notice, ConnectLocale.Choose(locale, acceptLanguage), back);
         }
     }
 
     /// <summary>"Back to the app" after a failure the end user gives up on: the return URL with the error.</summary>
-    public static async Task<IResult> LeaveAsync(HttpContext http, ConnectSessionService sessions, string? error, CancellationToken ct)
+    public static async Task<IResult> LeaveAsync(HttpContext http, ConnectFlow flow, string? error, CancellationToken ct)
     {
         var token = ConnectCookie.Read(http);
         try
         {
-            var url = token is null ? null : await sessions.ErrorReturnUrlAsync(token, error ?? "cancelled", ct);
+            var url = token is null ? null : await flow.ErrorReturnUrlAsync(token, error ?? "cancelled", ct);
             return new SeeOther(url ?? "/connect");
         }
         catch (ConnectSessionStateException)
@@ -136,31 +132,31 @@ public static partial class ConnectUi
 
     /// <summary>Creates the Nango connect session the browser uses; never sees a credential.</summary>
     public static async Task<Ok<ConnectStartResponse>> StartAsync(
-        ConnectStartRequest? request, HttpContext http, ConnectSessionService sessions, CancellationToken ct)
+        ConnectStartRequest? request, HttpContext http, ConnectAttempts attempts, CancellationToken ct)
     {
-        var start = await sessions.StartAsync(ConnectCookie.Read(http)!, request?.Fields ?? [], ct);
+        var start = await attempts.StartAsync(ConnectCookie.Read(http)!, request?.Fields ?? [], ct);
         return TypedResults.Ok(new ConnectStartResponse(
             start.NangoBaseUrl, start.NangoWebSocketUrl, start.NangoSessionToken, start.Integration, start.AuthMode, start.Params));
     }
 
     /// <summary>The browser reports Nango's connection id; CybrLink confirms it with Nango's list before recording it.</summary>
     public static async Task<Ok<ConnectCompleteResponse>> CompleteAsync(
-        ConnectCompleteRequest request, HttpContext http, ConnectSessionService sessions, CancellationToken ct)
+        ConnectCompleteRequest request, HttpContext http, ConnectResultConfirmer confirmer, CancellationToken ct)
     {
-        var completion = await sessions.CompleteAsync(ConnectCookie.Read(http)!, request.ConnectionId, ct);
+        var completion = await confirmer.CompleteAsync(ConnectCookie.Read(http)!, request.ConnectionId, ct);
         return TypedResults.Ok(new ConnectCompleteResponse(completion.ConnectionId, completion.SessionId, completion.RedirectUrl));
     }
 
     public static async Task<NoContent> FailAsync(
-        ConnectFailRequest request, HttpContext http, ConnectSessionService sessions, CancellationToken ct)
+        ConnectFailRequest request, HttpContext http, ConnectFlow flow, CancellationToken ct)
     {
-        await sessions.ReportFailureAsync(ConnectCookie.Read(http)!, request.Error, ct);
+        await flow.ReportFailureAsync(ConnectCookie.Read(http)!, request.Error, ct);
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<ConnectStatusResponse>> StatusAsync(HttpContext http, ConnectSessionService sessions, CancellationToken ct)
+    public static async Task<Ok<ConnectStatusResponse>> StatusAsync(HttpContext http, ConnectFlow flow, CancellationToken ct)
     {
-        var poll = await sessions.PollAsync(ConnectCookie.Read(http)!, ct);
+        var poll = await flow.PollAsync(ConnectCookie.Read(http)!, ct);
         return TypedResults.Ok(new ConnectStatusResponse(poll.Status, poll.ConnectionId, poll.ErrorCode, poll.RedirectUrl));
     }
 
@@ -177,7 +173,10 @@ public static partial class ConnectUi
         return await next(context);
     }
 
-    /// <summary>The JSON calls: a session cookie, an antiforgery token on writes, and errors as ProblemDetails.</summary>
+    /// <summary>
+    /// The JSON calls need a session cookie and, on writes, an antiforgery token. Their domain errors are answered as
+    /// ProblemDetails by the exception handler, from the same map as the API's.
+    /// </summary>
     private static async ValueTask<object?> RequireSessionAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -192,27 +191,7 @@ public static partial class ConnectUi
             return Problem(StatusCodes.Status400BadRequest, "antiforgery_failed", "The page is out of date; reload it.");
         }
 
-        try
-        {
-            return await next(context);
-        }
-        catch (ConnectSessionStateException e)
-        {
-            return Problem(ConnectProblems.StatusOf(e.Problem), e.Code, ConnectProblems.TitleOf(e.Problem));
-        }
-        catch (ConnectValidationException e)
-        {
-            var problem = ApiProblems.Create(http, StatusCodes.Status422UnprocessableEntity, "validation_failed", "A field cannot be accepted.", e.Message);
-            problem.Extensions["field"] = e.Field;
-            return TypedResults.Problem(problem);
-        }
-        catch (Exception e) when (e is NangoUnavailableException or NangoApiException)
-        {
-            // Note: no Nango code or message goes to the end user; the log keeps the code for the operator.
-            LogNangoFailure(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectUi)),
-                e.GetType().Name, (e as NangoApiException)?.Code);
-            return Problem(StatusCodes.Status503ServiceUnavailable, "nango_unavailable", "The connection service is not available.");
-        }
+        return await next(context);
     }
 
     private static ProblemHttpResult Problem(int status, string code, string title) => ApiProblems.Result(status, code, title);
@@ -246,7 +225,4 @@ public static partial class ConnectUi
             return Task.CompletedTask;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Connect UI could not start a Nango flow: {Failure} {NangoCode}")]
-    private static partial void LogNangoFailure(ILogger logger, string failure, string? nangoCode);
 }

@@ -14,8 +14,15 @@ public static class ApiProblems
 
     /// <summary>True for <c>/api</c> requests, also while the exception handler re-executes them under <c>/error</c>.</summary>
     public static bool IsApiRequest(HttpContext context) =>
-        (context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value ?? "")
-            .StartsWith("/api/", StringComparison.OrdinalIgnoreCase);
+        OriginalPath(context).StartsWith("/api/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The requests whose errors are problem+json: the API and the Connect UI's JSON calls (not its pages).</summary>
+    public static bool AnswersWithProblems(HttpContext context) =>
+        IsApiRequest(context) || OriginalPath(context).ToLowerInvariant()
+            is "/connect/start" or "/connect/complete" or "/connect/fail" or "/connect/status";
+
+    private static string OriginalPath(HttpContext context) =>
+        context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value ?? "";
 
     public static ProblemDetails Create(HttpContext? context, int status, string code, string title, string? detail = null)
     {
@@ -50,6 +57,8 @@ public static class ApiProblems
     {
         var problem = Create(context, StatusCodes.Status422UnprocessableEntity, "validation_failed", "A field cannot be accepted.", message);
         problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        // The Connect UI's script read this member before `errors` existed.
+        problem.Extensions["field"] = field;
         context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType);
     }

@@ -9,36 +9,49 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (exception is ConnectValidationException invalid && ApiProblems.IsApiRequest(context) && !context.Response.HasStarted)
+        var answer = DomainProblems.For(exception);
+        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path;
+        if (exception is NangoApiException or NangoUnavailableException)
         {
-            await ApiProblems.WriteValidationAsync(context, invalid.Field, invalid.Message);
-            return true;
+            // Note: the code stays in the log for the operator; neither Nango's message nor body reaches a caller.
+            LogNangoFailure(logger, context.Request.Method, path, exception.GetType().Name, (exception as NangoApiException)?.Code);
+        }
+        else if (answer is null)
+        {
+            LogUnhandled(logger, exception, context.Request.Method, path);
         }
 
-        var (status, code, title, detail) = exception switch
-        {
-            ConnectSessionStateException e => (ConnectProblems.StatusOf(e.Problem), e.Code, ConnectProblems.TitleOf(e.Problem), (string?)null),
-            NangoUnavailableException e => (503, "nango_unavailable", "The token service is unreachable.", e.Message),
-            // Note: only Nango's code goes out, never its message or body: they can name internals.
-            NangoApiException e => (502, "nango_error", "The token service refused the request.", $"Nango answered {(int)e.Status} {e.Code}."),
-            BadHttpRequestException e => (e.StatusCode, ApiProblems.DefaultCode(e.StatusCode), ApiProblems.DefaultTitle(e.StatusCode), e.Message),
-            _ => (500, "internal_error", "An unexpected error occurred.", null),
-        };
-
-        if (status >= 500)
-        {
-            LogUnhandled(logger, exception, context.Request.Method, context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path);
-        }
-
-        if (!ApiProblems.IsApiRequest(context) || context.Response.HasStarted)
+        if (!ApiProblems.AnswersWithProblems(context) || context.Response.HasStarted)
         {
             return false;
         }
 
-        await ApiProblems.WriteAsync(context, status, code, title, detail);
+        answer ??= new ProblemAnswer(500, "internal_error", "An unexpected error occurred.");
+        if (!ApiProblems.IsApiRequest(context))
+        {
+            answer = DomainProblems.ForEndUser(answer);
+        }
+
+        if (answer.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        }
+
+        if (exception is ConnectValidationException invalid)
+        {
+            await ApiProblems.WriteValidationAsync(context, invalid.Field, invalid.Message);
+        }
+        else
+        {
+            await ApiProblems.WriteAsync(context, answer.Status, answer.Code, answer.Title, answer.Detail);
+        }
+
         return true;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Method} {Path}: Nango failed ({Failure} {NangoCode})")]
+    private static partial void LogNangoFailure(ILogger logger, string method, string path, string failure, string? nangoCode);
 }

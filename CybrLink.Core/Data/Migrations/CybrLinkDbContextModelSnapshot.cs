@@ -125,6 +125,10 @@ namespace CybrLink.Core.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AttemptConfigJson")
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConnectionConfigJson")
                         .IsRequired()
                         .HasMaxLength(16384)
@@ -221,6 +225,10 @@ namespace CybrLink.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ConnectSessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConnectionConfigJson")
+                        .HasMaxLength(16384)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
