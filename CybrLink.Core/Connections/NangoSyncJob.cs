@@ -38,7 +38,7 @@ public sealed partial class NangoSyncJob(
     /// <returns>The reconciliation report, or null when another instance holds the lease or Nango failed.</returns>
     public async Task<ReconcileReport?> RunOnceAsync(TimeSpan interval, CancellationToken ct)
     {
-        // Nango said 429 last time: its limit is shared with every Connect UI and agent call, so wait as told.
+        // Nango said 429 last time: its limit is shared with every Connect UI call, so wait as told.
         if (time.GetUtcNow() < _notBefore)
         {
             return null;

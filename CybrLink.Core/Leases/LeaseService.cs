@@ -40,10 +40,4 @@ public sealed class LeaseService(IDbContextFactory<CybrLinkDbContext> dbFactory,
             return false;
         }
     }
-
-    public async Task ReleaseAsync(string name, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Leases.Where(l => l.Name == name && l.Holder == Holder).ExecuteDeleteAsync(ct);
-    }
 }

@@ -28,7 +28,7 @@ public sealed class NangoOptions
     [Range(0, 60000)]
     public int RetryDelayMilliseconds { get; set; } = 1000;
 
-    /// <summary>Upper bound for one proxied call (no retries: the agent's request may not be repeatable).</summary>
+    /// <summary>Upper bound for one proxied call (no retries: a proxied request may not be repeatable).</summary>
     [Range(1, 600)]
     public int ProxyTimeoutSeconds { get; set; } = 100;
 

@@ -81,7 +81,7 @@ public static class NangoServiceCollectionExtensions
             .AddHttpMessageHandler<NangoAuthHandler>()
             .AddResilienceHandler("nango-proxy", (pipeline, context) =>
             {
-                // No retries: the agent's request may not be idempotent and its body is streamed once.
+                // No retries: a proxied request may not be idempotent, and its body is streamed once.
                 var nango = context.ServiceProvider.GetRequiredService<IOptions<NangoOptions>>().Value;
                 pipeline.TimeProvider = TimeProvider.System;
                 pipeline.AddTimeout(TimeSpan.FromSeconds(nango.ProxyTimeoutSeconds));

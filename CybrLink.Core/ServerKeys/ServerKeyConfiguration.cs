@@ -2,7 +2,7 @@ using CybrLink.Core.ServerKeys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace CybrLink.Core.Data;
+namespace CybrLink.Core.ServerKeys;
 
 internal sealed class ServerKeyConfiguration : IEntityTypeConfiguration<ServerKey>
 {

@@ -1,0 +1,24 @@
+using CybrLink.Core.Catalog;
+using CybrLink.Core.EndUsers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CybrLink.Core.Connections;
+
+internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connection>
+{
+    public void Configure(EntityTypeBuilder<Connection> e)
+    {
+        e.ToTable("connections");
+        e.HasKey(c => c.Id);
+        e.Property(c => c.NangoConnectionId).HasMaxLength(Connection.MaxNangoIdLength);
+        e.Property(c => c.IntegrationKey).HasMaxLength(CatalogIntegration.MaxKeyLength);
+        e.Property(c => c.EndUserId).HasMaxLength(EndUser.MaxIdLength);
+        e.Property(c => c.OrganizationId).HasMaxLength(255);
+        e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        e.Property(c => c.ErrorDetail).HasMaxLength(1000);
+        e.Property(c => c.ConnectionConfigJson).HasMaxLength(16384);
+        e.HasIndex(c => new { c.IntegrationKey, c.NangoConnectionId }).IsUnique();
+        e.HasIndex(c => c.EndUserId);
+    }
+}
