@@ -44,6 +44,29 @@ public sealed class NangoApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rate_limited_get_surfaces_at_once_with_nangos_retry_after()
+    {
+        Nango.Answer(_ =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests)
+            {
+                Content = new StringContent("""{"error":{"code":"too_many_request","method":"GET","path":"/connections"}}""",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
+            return response;
+        });
+
+        var e = await Assert.ThrowsAsync<NangoApiException>(() => Api.ListConnectionsAsync(new NangoConnectionFilter()));
+
+        // Not retried (a retry would spend the wait inside one call) and not reported as "did not answer in time".
+        Assert.Single(Nango.Sent);
+        Assert.True(e.IsRateLimited);
+        Assert.Equal("too_many_request", e.Code);
+        Assert.Equal(TimeSpan.FromSeconds(7), e.RetryAfter);
+    }
+
+    [Fact]
     public async Task ListProviders_sends_search_and_reads_the_catalog()
     {
         Nango.Answer(HttpStatusCode.OK, """
