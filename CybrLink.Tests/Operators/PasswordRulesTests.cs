@@ -57,6 +57,23 @@ public sealed class PasswordRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_setup_form_refuses_a_common_password_and_says_why()
+    {
+        using var installer = new OperatorBrowser(_app);
+        using (var page = await installer.GetAsync("/setup"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        }
+
+        var code = System.Text.RegularExpressions.Regex.Match(string.Join("\n", _app.Logs.Lines), "[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}").Value;
+        using var response = await installer.SetupAsync(code, "jane.doe@example.com", "Baseball2020");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("common or leaked", OperatorBrowser.ErrorText(await response.Content.ReadAsStringAsync()));
+        Assert.Null(installer.OperatorCookie);
+    }
+
+    [Fact]
     public async Task The_cli_refuses_a_common_password()
     {
         var db = Path.Combine(Path.GetTempPath(), $"cybrlink-cli-{Guid.NewGuid():N}.db");

@@ -48,6 +48,7 @@ public sealed partial class OperatorAuthenticationStateProvider : ServerAuthenti
         _events.Invalidated -= OnInvalidated;
         AuthenticationStateChanged -= OnStateChanged;
         _stop.Cancel();
+        _loop?.Dispose();
         _stop.Dispose();
     }
 
@@ -63,9 +64,14 @@ public sealed partial class OperatorAuthenticationStateProvider : ServerAuthenti
 
     private void OnStateChanged(Task<AuthenticationState> state)
     {
-        _loop?.Cancel();
-        _loop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        _ = WatchAsync(state, _loop.Token);
+        var loop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        if (Interlocked.Exchange(ref _loop, loop) is { } previous)
+        {
+            previous.Cancel();
+            previous.Dispose();
+        }
+
+        _ = WatchAsync(state, loop.Token);
     }
 
     private async Task WatchAsync(Task<AuthenticationState> stateTask, CancellationToken ct)
