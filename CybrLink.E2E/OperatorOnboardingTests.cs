@@ -13,7 +13,7 @@ namespace CybrLink.E2E;
 public sealed partial class OperatorOnboardingTests(BrowserFixture browser) : IAsyncLifetime
 {
     private const string Email = "admin@example.com";
-    private const string Password = "a long admin passphrase";
+    private const string Password = "a long owner passphrase";
 
     // Nango is a closed port here: the console must still work, and say so.
     private readonly CybrLinkAppFactory _app = new(useRealServer: true);

@@ -10,8 +10,10 @@ public sealed record OperatorResult(bool Succeeded, IReadOnlyList<string> Errors
 }
 
 /// <summary>Operators are ASP.NET Identity users with the role Admin or Viewer.</summary>
-public sealed class OperatorService(UserManager<IdentityUser> users, RoleManager<IdentityRole> roles)
+public sealed class OperatorService(UserManager<IdentityUser> users, RoleManager<IdentityRole> roles, OperatorSessionEvents sessions)
 {
+    private const string NoSuchOperator = "No operator has that email.";
+
     // One first-operator creation at a time, so two setup forms submitted together cannot both win.
     private static readonly SemaphoreSlim FirstOperatorGate = new(1, 1);
 
@@ -60,6 +62,110 @@ public sealed class OperatorService(UserManager<IdentityUser> users, RoleManager
             FirstOperatorGate.Release();
         }
     }
+
+    /// <summary>Gives the operator <paramref name="role"/> instead of their current role; their sign-ins re-check at once.</summary>
+    public async Task<OperatorResult> SetRoleAsync(string email, string role, CancellationToken ct = default)
+    {
+        var canonicalRole = OperatorRoles.Normalize(role);
+        if (canonicalRole is null)
+        {
+            return OperatorResult.Fail($"Role must be one of: {string.Join(", ", OperatorRoles.All)}.");
+        }
+
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            return OperatorResult.Fail(NoSuchOperator);
+        }
+
+        var current = await users.GetRolesAsync(user);
+        if (current.Count == 1 && current[0] == canonicalRole)
+        {
+            return OperatorResult.Ok;
+        }
+
+        if (canonicalRole != OperatorRoles.Admin && current.Contains(OperatorRoles.Admin) && await IsLastActiveAdminAsync(user))
+        {
+            return OperatorResult.Fail("This is the only active admin. Make another operator an admin first.");
+        }
+
+        await EnsureRolesAsync();
+        var removed = await users.RemoveFromRolesAsync(user, current);
+        var added = removed.Succeeded ? await users.AddToRoleAsync(user, canonicalRole) : removed;
+        return added.Succeeded ? await InvalidateSessionsAsync(user) : Failed(added);
+    }
+
+    /// <summary>Stops the operator from signing in and ends the sign-ins they have (cookies and open console tabs).</summary>
+    public async Task<OperatorResult> DisableAsync(string email, CancellationToken ct = default)
+    {
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            return OperatorResult.Fail(NoSuchOperator);
+        }
+
+        if (await users.IsInRoleAsync(user, OperatorRoles.Admin) && await IsLastActiveAdminAsync(user))
+        {
+            return OperatorResult.Fail("This is the only active admin. Make another operator an admin first.");
+        }
+
+        // Note: "disabled" is Identity's lockout with no end. Failed sign-ins never set a lockout (see the sign-in
+        // rate limits), so a locked-out operator is always one an admin disabled.
+        var enabled = await users.SetLockoutEnabledAsync(user, true);
+        var locked = enabled.Succeeded ? await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue) : enabled;
+        return locked.Succeeded ? await InvalidateSessionsAsync(user) : Failed(locked);
+    }
+
+    /// <summary>Lets a disabled operator sign in again.</summary>
+    public async Task<OperatorResult> EnableAsync(string email, CancellationToken ct = default)
+    {
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            return OperatorResult.Fail(NoSuchOperator);
+        }
+
+        if (!await users.IsLockedOutAsync(user))
+        {
+            return OperatorResult.Ok;
+        }
+
+        var unlocked = await users.SetLockoutEndDateAsync(user, null);
+        return unlocked.Succeeded ? OperatorResult.Ok : Failed(unlocked);
+    }
+
+    public async Task<bool> IsDisabledAsync(IdentityUser user) => await users.IsLockedOutAsync(user);
+
+    /// <summary>
+    /// Invalidates every sign-in of the operator: a new security stamp fails each cookie at its next check, and open
+    /// console tabs are told to re-check now.
+    /// </summary>
+    public async Task<OperatorResult> InvalidateSessionsAsync(IdentityUser user)
+    {
+        var updated = await users.UpdateSecurityStampAsync(user);
+        if (!updated.Succeeded)
+        {
+            return Failed(updated);
+        }
+
+        sessions.Invalidate(user.Id);
+        return OperatorResult.Ok;
+    }
+
+    private async Task<bool> IsLastActiveAdminAsync(IdentityUser user)
+    {
+        foreach (var admin in await users.GetUsersInRoleAsync(OperatorRoles.Admin))
+        {
+            if (admin.Id != user.Id && !await users.IsLockedOutAsync(admin))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static OperatorResult Failed(IdentityResult result) => OperatorResult.Fail([.. result.Errors.Select(e => e.Description)]);
 
     private async Task EnsureRolesAsync()
     {

@@ -12,11 +12,8 @@ public sealed class SetupCode
 {
     // Unambiguous characters only: the code is read from a log and typed by a person.
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    private const int MaxFailures = 10;
-
     private readonly Lock _gate = new();
     private string? _hash;
-    private int _failures;
 
     /// <summary>Issues a new code (replacing any earlier one) and returns it, to be shown once.</summary>
     public string Issue()
@@ -31,7 +28,6 @@ public sealed class SetupCode
         lock (_gate)
         {
             _hash = SecretTokens.Hash(code);
-            _failures = 0;
         }
 
         return code;
@@ -42,7 +38,7 @@ public sealed class SetupCode
         get { lock (_gate) { return _hash is not null; } }
     }
 
-    /// <summary>Checks a typed code (case and spaces forgiven). Too many wrong tries void the code.</summary>
+    /// <summary>Checks a typed code (case and spaces forgiven). Wrong tries never void it.</summary>
     public bool Verify(string? typed)
     {
         var normalized = Normalize(typed);
@@ -53,18 +49,10 @@ public sealed class SetupCode
                 return false;
             }
 
-            if (SecretTokens.HashesEqual(_hash, SecretTokens.Hash(normalized)))
-            {
-                return true;
-            }
-
-            // Note: 32^12 codes cannot be guessed in ten tries; voiding the code stops anyone from trying more.
-            if (++_failures >= MaxFailures)
-            {
-                _hash = null;
-            }
-
-            return false;
+            // Note: wrong tries do not void the code: a stranger's guesses would otherwise lock the installer out of a
+            // fresh install. Guessing is slowed by the setup rate limit per client address instead; 32^12 codes at a
+            // few tries a minute per address cannot be found while the code lives (one process run).
+            return SecretTokens.HashesEqual(_hash, SecretTokens.Hash(normalized));
         }
     }
 

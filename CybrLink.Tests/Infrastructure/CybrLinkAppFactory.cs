@@ -41,6 +41,12 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
             ["Nango:BackgroundSync"] = "false",
             ["Nango:RetryDelayMilliseconds"] = "10",
         };
+        // Every test request comes from one address: rate limits stay out of the way unless a test sets one.
+        foreach (var limit in new[] { "SignInPerAddress", "SignInPerAccountAndAddress", "SignInPerAccount", "SetupPerAddress", "ConnectPerAddress", "ApiPerKey", "ApiPerAddress" })
+        {
+            _settings[$"RateLimits:{limit}:PermitLimit"] = "1000000";
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

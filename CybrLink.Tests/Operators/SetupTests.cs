@@ -32,17 +32,17 @@ public sealed class SetupCodeTests
     }
 
     [Fact]
-    public void Ten_wrong_tries_void_the_code()
+    public void Wrong_tries_never_void_the_code()
     {
         var setup = new SetupCode();
         var code = setup.Issue();
 
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 50; i++)
         {
             Assert.False(setup.Verify("WRONG-CODE-" + i));
         }
 
-        Assert.False(setup.Verify(code));
+        Assert.True(setup.Verify(code));
     }
 
     [Fact]

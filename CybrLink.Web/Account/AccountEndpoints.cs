@@ -1,3 +1,4 @@
+using CybrLink.Core.Operators;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -28,8 +29,17 @@ public static class AccountEndpoints
         return app;
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync(SignInManager<IdentityUser> signIn, [FromForm] string? returnUrl)
+    private static async Task<RedirectHttpResult> SignOutAsync(
+        HttpContext http, SignInManager<IdentityUser> signIn, OperatorService operators, [FromForm] string? returnUrl)
     {
+        // Note: deleting this browser's cookie is not enough: a copy of it (another tab's circuit, a saved cookie)
+        // would keep working. A new security stamp fails every cookie of this operator at its next check and tells
+        // open console tabs to re-check now. So signing out signs the operator out everywhere.
+        if (await signIn.UserManager.GetUserAsync(http.User) is { } user)
+        {
+            await operators.InvalidateSessionsAsync(user);
+        }
+
         await signIn.SignOutAsync();
         return TypedResults.LocalRedirect(AccountUrls.Login);
     }

@@ -6,7 +6,8 @@ public static class ApiRoutes
 {
     public static IEndpointRouteBuilder MapCybrLinkApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization(WebSetup.ServerKeyPolicy).DisableAntiforgery();
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization(WebSetup.ServerKeyPolicy).DisableAntiforgery()
+            .RequireRateLimiting(RateLimiting.ApiPolicy);
         v1.MapMeApi();
         v1.MapIntegrationsApi();
         v1.MapConnectSessionsApi();

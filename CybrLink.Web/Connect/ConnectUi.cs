@@ -58,7 +58,8 @@ public static class ConnectUi
 
     public static WebApplication MapConnectUi(this WebApplication app)
     {
-        var connect = app.MapGroup("/connect").ExcludeFromDescription().AddEndpointFilter(ApplyHeadersAsync);
+        var connect = app.MapGroup("/connect").ExcludeFromDescription().AddEndpointFilter(ApplyHeadersAsync)
+            .RequireRateLimiting(RateLimiting.ConnectPolicy);
         connect.MapGet("/", ShowAsync);
         connect.MapGet("/leave", LeaveAsync);
         var calls = connect.MapGroup("/").AddEndpointFilter(RequireSessionAsync);

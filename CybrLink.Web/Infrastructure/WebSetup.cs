@@ -9,6 +9,7 @@ using CybrLink.Web.Components;
 using CybrLink.Web.Connect;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace CybrLink.Web.Infrastructure;
@@ -27,6 +28,7 @@ public static class WebSetup
         builder.AddCybrLinkCore();
         builder.AddSandboxIfEnabled();
         builder.Services.AddOperatorIdentity();
+        builder.Services.AddCybrLinkRateLimiting();
 
         builder.Services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
@@ -53,7 +55,7 @@ public static class WebSetup
         return builder;
     }
 
-    /// <summary>Operators: ASP.NET Identity with cookie sign-in, lockout, roles; plus the server-key scheme for the API.</summary>
+    /// <summary>Operators: ASP.NET Identity with cookie sign-in that sign-out revokes, roles; plus the server-key scheme for the API.</summary>
     public static IServiceCollection AddOperatorIdentity(this IServiceCollection services)
     {
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
@@ -74,6 +76,7 @@ public static class WebSetup
         });
 
         services.AddOperatorStore();
+        services.AddOperatorSessions();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireRole(OperatorRoles.Admin))
@@ -85,7 +88,7 @@ public static class WebSetup
         return services;
     }
 
-    /// <summary>Identity users and roles in CybrLink's database, with the password and lockout rules (web and CLI).</summary>
+    /// <summary>Identity users and roles in CybrLink's database, with the password rules (web and CLI).</summary>
     public static IServiceCollection AddOperatorStore(this IServiceCollection services)
     {
         services.AddIdentityCore<IdentityUser>(o =>
@@ -97,12 +100,15 @@ public static class WebSetup
                 o.Password.RequireUppercase = false;
                 o.Password.RequireDigit = false;
                 o.Password.RequireLowercase = false;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Note: no lockout after failed sign-ins: it let anyone lock out a known admin with five wrong
+                // passwords. Guessing is slowed by rate limits per address and per account (AccountThrottle) instead.
+                // Lockout stays only as the "disabled" switch an admin sets (OperatorService.DisableAsync).
+                o.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<CybrLinkDbContext>();
+            .AddEntityFrameworkStores<CybrLinkDbContext>()
+            .AddPasswordValidator<OperatorPasswordValidator>();
+        services.TryAddSingleton<OperatorSessionEvents>();
         return services;
     }
 
@@ -120,6 +126,7 @@ public static class WebSetup
         app.UseWhen(ApiProblems.IsApiRequest, api => api.UseStatusCodePages());
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
+        app.UseCybrLinkRateLimiting();
         app.UseAuthorization();
         app.UseAntiforgery();
 
