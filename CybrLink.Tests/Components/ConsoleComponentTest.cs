@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit;
+using Bunit.TestDoubles;
 using CybrLink.Core.Data;
 using CybrLink.Core.Operators;
 using Microsoft.AspNetCore.Components;
@@ -18,6 +19,7 @@ namespace CybrLink.Tests.Components;
 /// </summary>
 public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
 {
+    private readonly BunitAuthorizationContext _auth;
     private string? _databasePath;
 
     protected ConsoleComponentTest()
@@ -25,6 +27,8 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<TimeProvider>(Clock);
+        // Anonymous until a test signs someone in (which it may do at any point before rendering).
+        _auth = AddAuthorization();
     }
 
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero));
@@ -45,10 +49,9 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
 
     private void SignInAs(string name, string role)
     {
-        var auth = AddAuthorization();
-        auth.SetAuthorized(name);
-        auth.SetRoles(role);
-        auth.SetClaims(new Claim(ClaimTypes.Email, name));
+        _auth.SetAuthorized(name);
+        _auth.SetRoles(role);
+        _auth.SetClaims(new Claim(ClaimTypes.Email, name));
     }
 
     /// <summary>Migrates the database (when used); override to seed, calling this first.</summary>
