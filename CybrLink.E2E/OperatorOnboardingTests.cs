@@ -35,6 +35,7 @@ public sealed partial class OperatorOnboardingTests(BrowserFixture browser) : IA
     public async Task Setup_code_first_admin_sign_in_console_and_a_working_server_key()
     {
         var page = await _context.NewPageAsync();
+        var csp = new CspWatch(page);
         var console = new ConsolePages(page, _app.BaseUrl);
 
         // A fresh install sends the visitor to setup; the code is in the start-up log.
@@ -67,6 +68,9 @@ public sealed partial class OperatorOnboardingTests(BrowserFixture browser) : IA
 
         await console.RevokeServerKeyAsync("e2e backend");
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/v1/me")).StatusCode);
+
+        // Setup, sign-in and the console ran under the strict CSP without a single violation.
+        csp.AssertNone();
     }
 
     [Fact]

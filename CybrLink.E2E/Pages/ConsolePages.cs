@@ -52,7 +52,30 @@ public sealed class ConsolePages(IPage page, string baseUrl)
         await create.ClickAsync();
         var shown = page.GetByLabel("New server key");
         await Expect(shown).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^cbl_"));
+        // The form is ready for the next key: empty, and not complaining that it is.
+        await Expect(page.GetByLabel("Key name")).ToHaveValueAsync("");
+        await Expect(page.GetByText("Give the key a name.")).ToHaveCountAsync(0);
         return await shown.InputValueAsync();
+    }
+
+    /// <summary>Follows a link in the console's navigation to the page of that name.</summary>
+    public async Task NavigateAsync(string linkName, string heading)
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = linkName, Exact = true }).ClickAsync();
+        await Expect(Heading(heading)).ToBeVisibleAsync();
+    }
+
+    public ILocator Heading(string name) => page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 });
+
+    /// <summary>
+    /// The page's heading has the focus (so screen readers announce the new page) but draws no focus ring, and sits
+    /// in the page's main landmark.
+    /// </summary>
+    public async Task ExpectHeadingFocusedWithoutRingAsync(string name)
+    {
+        var heading = page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 });
+        await Expect(heading).ToBeFocusedAsync();
+        Assert.Equal("none", await heading.EvaluateAsync<string>("h => getComputedStyle(h).outlineStyle"));
     }
 
     public async Task RevokeServerKeyAsync(string name)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CybrLink.Tests.Infrastructure;
 
 namespace CybrLink.Tests.Api;
@@ -56,10 +57,23 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task Docs_are_browsable()
     {
-        using var response = await _app.CreateClient().GetAsync("/docs/v1");
+        var client = _app.CreateClient();
+        using var response = await client.GetAsync("/docs/v1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("text/html", response.Content.Headers.ContentType!.ToString());
+        // The reference page loads CybrLink's own document (Scalar resolves its source against the app's base path)...
+        var html = await response.Content.ReadAsStringAsync();
+        var sources = JsonDocument.Parse(Regex.Match(html, "\"sources\":(\\[[^\\]]*\\])").Groups[1].Value).RootElement;
+        var source = new Uri(new Uri("http://cybrlink.test/"), Assert.Single(sources.EnumerateArray()).GetProperty("url").GetString()).AbsolutePath;
+        Assert.Equal("/openapi/v1.json", source);
+        // ...and that document describes CybrLink's API.
+        var document = await client.GetFromJsonAsync<JsonElement>(source);
+        Assert.Equal("CybrLink API", document.GetProperty("info").GetProperty("title").GetString());
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/connect-sessions", paths);
+        Assert.Contains("/api/v1/connections", paths);
+        Assert.Contains("/api/v1/me", paths);
     }
 
     [Fact]

@@ -3,20 +3,14 @@ using CybrLink.Web.Components.Layout;
 using CybrLink.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using MudBlazor.Services;
 
 namespace CybrLink.Tests.Components;
 
-public sealed class NangoBannerTests : BunitContext
+public sealed class NangoBannerTests : ConsoleComponentTest
 {
     private readonly NangoStatusMonitor _monitor = new(null!, NullLogger<NangoStatusMonitor>.Instance);
 
-    public NangoBannerTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddSingleton(_monitor);
-    }
+    public NangoBannerTests() => Services.AddSingleton(_monitor);
 
     [Fact]
     public void Shows_nothing_until_nango_is_known_to_be_down()

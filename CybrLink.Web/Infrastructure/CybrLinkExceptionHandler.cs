@@ -9,15 +9,16 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        var answer = DomainProblems.For(exception);
+        var answer = DomainProblems.For(exception) ?? new ProblemAnswer(500, "internal_error", "An unexpected error occurred.");
         var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path;
-        if (exception is NangoApiException or NangoUnavailableException)
+        if (exception is NangoApiException { IsRateLimited: true })
         {
-            // Note: the code stays in the log for the operator; neither Nango's message nor body reaches a caller.
-            LogNangoFailure(logger, context.Request.Method, path, exception.GetType().Name, (exception as NangoApiException)?.Code);
+            // Nango did nothing and the caller may retry: a warning for the operator to raise Nango's limit, not an error.
+            LogNangoBusy(logger, context.Request.Method, path);
         }
-        else if (answer is null)
+        else if (answer.Status >= 500)
         {
+            // Note: Nango's code stays in this log line for the operator; neither its message nor body reaches a caller.
             LogUnhandled(logger, exception, context.Request.Method, path);
         }
 
@@ -26,7 +27,6 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
             return false;
         }
 
-        answer ??= new ProblemAnswer(500, "internal_error", "An unexpected error occurred.");
         if (!ApiProblems.IsApiRequest(context))
         {
             answer = DomainProblems.ForEndUser(answer);
@@ -49,9 +49,15 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
         return true;
     }
 
+    /// <summary>
+    /// The status a failure is answered with, also for pages (the exception handler middleware's status selector), so
+    /// a domain refusal is a 4xx wherever it happens and only real failures are 5xx.
+    /// </summary>
+    public static int StatusOf(Exception exception) => DomainProblems.For(exception)?.Status ?? 500;
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Method} {Path}: Nango failed ({Failure} {NangoCode})")]
-    private static partial void LogNangoFailure(ILogger logger, string method, string path, string failure, string? nangoCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Method} {Path}: Nango's API rate limit was reached (DEFAULT_RATE_LIMIT_PER_MIN on the Nango server); the caller was told to retry")]
+    private static partial void LogNangoBusy(ILogger logger, string method, string path);
 }

@@ -6,6 +6,9 @@ namespace CybrLink.Web.Infrastructure;
 
 public static class LoggingSetup
 {
+    /// <summary>The readable console line.</summary>
+    public const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
     /// <summary>
     /// Serilog to the console: readable lines, or JSON lines with <c>Logging:Json=true</c>. Sinks registered in DI
     /// (tests capture output that way) are added too.
@@ -30,14 +33,16 @@ public static class LoggingSetup
                 // An unhealthy check is answered by /health/ready and, for Nango, logged once by NangoStatusMonitor;
                 // the default Error line on every probe would flood the log while Nango is down.
                 .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Fatal)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                // Last, so it also sees what other enrichers added.
+                .Enrich.With<LogValueEscaper>();
             if (json)
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             }
             else
             {
-                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                logger.WriteTo.Console(outputTemplate: TextTemplate);
             }
         });
         return builder;
@@ -47,17 +52,26 @@ public static class LoggingSetup
     private static bool IsProbe(PathString path) =>
         path.StartsWithSegments("/health") || (path.Value?.EndsWith("/health", StringComparison.Ordinal) ?? false);
 
-    /// <summary>One line per request: method, path (never the query string), status, duration. No headers.</summary>
+    /// <summary>
+    /// One line per request: method, path (never the query string), the status the client received, duration. No
+    /// headers. Registered before the exception handler, so a domain failure mapped to a 4xx is logged as that 4xx.
+    /// </summary>
     public static IApplicationBuilder UseCybrLinkRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(o =>
         {
             o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
-            o.GetLevel = (context, _, exception) =>
-                exception is not null ? LogEventLevel.Error
-                // Probes answer 503 by design while a dependency is down; that is not an error of this request.
-                : IsProbe(context.Request.Path) ? LogEventLevel.Debug
-                : context.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : LogEventLevel.Information;
+            o.GetLevel = (context, _, exception) => LevelOf(context.Request.Path, context.Response.StatusCode, exception);
         });
+
+    /// <summary>
+    /// Errors are this server's failures (5xx, or an exception nothing handled). A 4xx is the client's mistake or an
+    /// expected refusal: worth a line, not an alert.
+    /// </summary>
+    public static LogEventLevel LevelOf(PathString path, int status, Exception? exception) =>
+        exception is not null ? LogEventLevel.Error
+        // Probes answer 503 by design while a dependency is down; that is not an error of this request.
+        : IsProbe(path) ? LogEventLevel.Debug
+        : status >= 500 ? LogEventLevel.Error
+        : LogEventLevel.Information;
 }

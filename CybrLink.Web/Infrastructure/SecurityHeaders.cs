@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using CybrLink.Core.Nango;
 using Microsoft.Extensions.Options;
 
@@ -6,6 +7,8 @@ namespace CybrLink.Web.Infrastructure;
 /// <summary>Headers every CybrLink page and API answer carries. Pages that need another policy set their own first.</summary>
 public static class SecurityHeaders
 {
+    private static readonly object NonceKey = new();
+
     // Scalar's API reference page bootstraps itself with an inline script.
     private const string DocsPolicy =
         "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; " +
@@ -15,11 +18,14 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         var nangoOrigin = app.ApplicationServices.GetRequiredService<IOptions<NangoOptions>>().Value.BrowserOrigin;
+        // Note: connect-src 'self' also covers the Blazor circuit's WebSocket to this origin (ws/wss on the same host);
+        // "ws: wss:" would let an injected script talk to any host. script-src allows no inline script except the
+        // ones carrying this response's nonce (Blazor's import map).
         // Integration logos come from Nango (possibly plain http on a private network), so its origin is allowed.
         var defaultPolicy =
             "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; " +
             $"img-src 'self' data: https: {nangoOrigin}; font-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
-            "script-src 'self'; connect-src 'self' ws: wss:";
+            "connect-src 'self'; script-src 'self'";
 
         return app.Use((context, next) =>
         {
@@ -32,7 +38,9 @@ public static class SecurityHeaders
                 headers.TryAdd("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
                 if (!headers.ContainsKey("Content-Security-Policy"))
                 {
-                    headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs") ? DocsPolicy : defaultPolicy;
+                    headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs")
+                        ? DocsPolicy
+                        : context.Items.TryGetValue(NonceKey, out var nonce) ? $"{defaultPolicy} 'nonce-{nonce}'" : defaultPolicy;
                     headers.XFrameOptions = "DENY";
                 }
 
@@ -40,5 +48,21 @@ public static class SecurityHeaders
             });
             return next();
         });
+    }
+
+    /// <summary>
+    /// This response's CSP nonce for an inline script the page must carry (Blazor's import map), created on first use.
+    /// </summary>
+    /// <remarks>Note: 128 random bits per response, never reused: a nonce an attacker can predict is no protection.</remarks>
+    public static string NonceOf(HttpContext context)
+    {
+        if (context.Items.TryGetValue(NonceKey, out var existing) && existing is string nonce)
+        {
+            return nonce;
+        }
+
+        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        context.Items[NonceKey] = nonce;
+        return nonce;
     }
 }

@@ -24,6 +24,8 @@ public static class WebSetup
     public static WebApplicationBuilder AddCybrLinkWeb(this WebApplicationBuilder builder)
     {
         builder.AddCybrLinkLogging();
+        // Note: no "Server: Kestrel" header; the server's name and version help only whoever scans for weaknesses.
+        builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
         builder.AddCybrLinkDatabase();
         builder.AddCybrLinkCore();
         builder.AddSandboxIfEnabled();
@@ -114,8 +116,16 @@ public static class WebSetup
 
     public static WebApplication UseCybrLinkWeb(this WebApplication app)
     {
-        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // Outside the exception handler: the request log shows the status the client received, not "500".
         app.UseCybrLinkRequestLogging();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error",
+            CreateScopeForErrors = true,
+            StatusCodeSelector = CybrLinkExceptionHandler.StatusOf,
+            // CybrLinkExceptionHandler logs every 5xx once, with its stack trace; a domain refusal (4xx) is no error.
+            SuppressDiagnosticsCallback = _ => true,
+        });
         if (app.Configuration.GetValue("Sandbox:Enabled", false))
         {
             // Before CybrLink's own headers, auth and antiforgery: the sandbox stands in for another server.
