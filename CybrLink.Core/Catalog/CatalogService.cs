@@ -100,9 +100,15 @@ public sealed partial class CatalogService(
             return offered;
         }
 
-        if (misses.IsRecentMiss(key) || await FindAsync(key, ct) is not null)
+        if (misses.IsRecentMiss(key))
         {
             return null;
+        }
+
+        if (await FindAsync(key, ct) is not null)
+        {
+            // Known (perhaps only since a refresh that finished a moment ago): offered or not, no refresh needed.
+            return await FindOfferedAsync(key, ct);
         }
 
         return await misses.SerializeAsync(async mayRefresh =>

@@ -98,20 +98,6 @@ public sealed class ConnectSession
         return true;
     }
 
-    /// <summary>An attempt failed; the session stays open for another. False when the same error is already recorded.</summary>
-    public bool RecordFailedAttempt(string errorCode)
-    {
-        var code = errorCode.Length > MaxErrorCodeLength ? errorCode[..MaxErrorCodeLength] : errorCode;
-        if (!IsOpen || (ErrorCode == code && Status != ConnectSessionStatus.Pending))
-        {
-            return false;
-        }
-
-        Status = ConnectSessionStatus.Opened;
-        ErrorCode = code;
-        return true;
-    }
-
     /// <exception cref="ConnectSessionStateException">Completed, cancelled or expired: it can no longer be used.</exception>
     public void EnsureUsable(DateTimeOffset now)
     {

@@ -75,17 +75,26 @@ public sealed class ConnectSessionCompleter(
     }
 
     /// <summary>An attempt failed (consent denied, provider error). The session stays open for another try.</summary>
+    /// <returns>False when the session is finished (a completion that raced this report wins) or already shows that error.</returns>
     public async Task<bool> RecordFailedAttemptAsync(Guid sessionId, string errorCode, AuditActor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var session = await db.ConnectSessions.SingleOrDefaultAsync(s => s.Id == sessionId, ct);
         var code = ErrorCodes.Normalize(errorCode);
-        if (session is null || !session.RecordFailedAttempt(code))
+        // Note: conditional, like completion: a webhook completing the session between a read and a write here must
+        // never be overwritten by this report.
+        var changed = await db.ConnectSessions
+            .Where(s => s.Id == sessionId && (s.ErrorCode != code || s.Status == ConnectSessionStatus.Pending))
+            .Where(ConnectSession.IsOpenExpression)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Status, ConnectSessionStatus.Opened)
+                .SetProperty(x => x.ErrorCode, code), ct);
+        if (changed == 0)
         {
             return false;
         }
 
-        audit.Add(db, AuditActions.SessionAttemptFailed, actor.For(session.EndUserId), AuditTarget.ConnectSession(session.Id), $"error={code}");
+        var endUserId = await db.ConnectSessions.Where(s => s.Id == sessionId).Select(s => s.EndUserId).SingleAsync(ct);
+        audit.Add(db, AuditActions.SessionAttemptFailed, actor.For(endUserId), AuditTarget.ConnectSession(sessionId), $"error={code}");
         await db.SaveChangesAsync(ct);
         return true;
     }
