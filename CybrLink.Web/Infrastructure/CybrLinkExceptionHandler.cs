@@ -9,7 +9,7 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (exception is ConnectValidationException invalid && ApiProblems.IsApiRequest(context) && !context.Response.HasStarted)
+        if (exception is ConnectValidationException invalid && ApiProblems.IsJsonRequest(context) && !context.Response.HasStarted)
         {
             await ApiProblems.WriteValidationAsync(context, invalid.Field, invalid.Message);
             return true;
@@ -21,7 +21,9 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
             NangoUnavailableException e => (503, "nango_unavailable", "The token service is unreachable.", e.Message),
             // Note: only Nango's code goes out, never its message or body: they can name internals.
             NangoApiException e => (502, "nango_error", "The token service refused the request.", $"Nango answered {(int)e.Status} {e.Code}."),
-            BadHttpRequestException e => (e.StatusCode, ApiProblems.DefaultCode(e.StatusCode), ApiProblems.DefaultTitle(e.StatusCode), e.Message),
+            // Note: the framework's message names parameters and types; the caller gets a plain sentence instead.
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException } => (400, "malformed_json", "The body is not valid JSON.", (string?)null),
+            BadHttpRequestException e => (e.StatusCode, ApiProblems.DefaultCode(e.StatusCode), ApiProblems.DefaultTitle(e.StatusCode), "The request could not be read."),
             _ => (500, "internal_error", "An unexpected error occurred.", null),
         };
 
@@ -30,7 +32,7 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
             LogUnhandled(logger, exception, context.Request.Method, context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path);
         }
 
-        if (!ApiProblems.IsApiRequest(context) || context.Response.HasStarted)
+        if (!ApiProblems.IsJsonRequest(context) || context.Response.HasStarted)
         {
             return false;
         }

@@ -23,6 +23,7 @@ public static class WebSetup
     public static WebApplicationBuilder AddCybrLinkWeb(this WebApplicationBuilder builder)
     {
         builder.AddCybrLinkLogging();
+        builder.Services.AddCybrLinkWebOptions(builder.Configuration);
         builder.AddCybrLinkDatabase();
         builder.AddCybrLinkCore();
         builder.AddSandboxIfEnabled();
@@ -32,19 +33,12 @@ public static class WebSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<CybrLinkExceptionHandler>();
         builder.Services.AddValidation();
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
-        });
+        builder.Services.AddStrictJsonRequests();
         builder.Services.AddCybrLinkOpenApi();
         builder.Services.AddCybrLinkHealthChecks();
         builder.Services.AddSingleton<NangoStatusMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoStatusMonitor>());
-        if (builder.Configuration.GetValue("Nango:BackgroundSync", true))
-        {
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoSyncJob>());
-        }
+        builder.Services.AddHostedService<NangoBackgroundSync>();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
@@ -108,20 +102,25 @@ public static class WebSetup
 
     public static WebApplication UseCybrLinkWeb(this WebApplication app)
     {
+        // Routing first, as the implicit default would be, behind the gate that lets a wrong Content-Type reach its
+        // endpoint (and a 415) instead of the /api fallback's 404.
+        app.UseJsonContentTypeGate();
+        app.UseRouting();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseCybrLinkRequestLogging();
-        if (app.Configuration.GetValue("Sandbox:Enabled", false))
+        if (app.Services.IsSandboxMounted())
         {
             // Before CybrLink's own headers, auth and antiforgery: the sandbox stands in for another server.
             app.UseNangoSandbox();
         }
 
         app.UseSecurityHeaders();
-        app.UseWhen(ApiProblems.IsApiRequest, api => api.UseStatusCodePages());
+        app.UseWhen(ApiProblems.IsJsonRequest, api => api.UseStatusCodePages());
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseStrictJsonRequests();
 
         app.MapStaticAssets();
         app.MapCybrLinkHealth();
