@@ -9,26 +9,26 @@ namespace CybrLink.Web.Api;
 
 public sealed record EndUserRequest(
     [property: Required, StringLength(255, MinimumLength = 1)] string Id,
-    [property: StringLength(320)] string? Email,
-    [property: StringLength(255)] string? DisplayName);
+    [property: StringLength(320)] string? Email = null,
+    [property: StringLength(255)] string? DisplayName = null);
 
 public sealed record OrganizationRequest(
     [property: Required, StringLength(255, MinimumLength = 1)] string Id,
-    [property: StringLength(255)] string? DisplayName);
+    [property: StringLength(255)] string? DisplayName = null);
 
 public sealed record CreateConnectSessionRequest(
     [property: Required] EndUserRequest EndUser,
     [property: Required, StringLength(255, MinimumLength = 1)] string Integration,
-    OrganizationRequest? Organization,
-    [property: StringLength(2048)] string? ReturnUrl,
-    int? ExpiresInMinutes,
-    Dictionary<string, string>? ConnectionConfig,
-    [property: StringLength(35)] string? Locale);
+    OrganizationRequest? Organization = null,
+    [property: StringLength(2048)] string? ReturnUrl = null,
+    int? ExpiresInMinutes = null,
+    Dictionary<string, string>? ConnectionConfig = null,
+    [property: StringLength(35)] string? Locale = null);
 
 public sealed record ReconnectSessionRequest(
-    [property: StringLength(2048)] string? ReturnUrl,
-    int? ExpiresInMinutes,
-    [property: StringLength(35)] string? Locale);
+    [property: StringLength(2048)] string? ReturnUrl = null,
+    int? ExpiresInMinutes = null,
+    [property: StringLength(35)] string? Locale = null);
 
 /// <summary>The token and URL are shown once; CybrLink keeps only the token's hash.</summary>
 public sealed record CreateConnectSessionResponse(Guid Id, string Token, string ConnectUrl, DateTimeOffset ExpiresAt);
@@ -48,10 +48,12 @@ public static class ConnectSessionsApi
         var sessions = v1.MapGroup("/connect-sessions").WithTags("Connect sessions");
         sessions.MapPost("/", CreateAsync).WithName("CreateConnectSession")
             .WithSummary("Create a connect session for one end user and one integration.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        sessions.MapGet("/{id:guid}", GetAsync).WithName("GetConnectSession").WithSummary("A session's status.");
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        sessions.MapGet("/{id:guid}", GetAsync).WithName("GetConnectSession").WithSummary("A session's status.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         sessions.MapDelete("/{id:guid}", CancelAsync).WithName("CancelConnectSession")
-            .WithSummary("Cancel a session that has not completed.").ProducesProblem(StatusCodes.Status410Gone);
+            .WithSummary("Cancel a session that has not completed.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
 
         v1.MapPost("/connections/{id:guid}/reconnect-session", ReconnectAsync).WithTags("Connections")
             .WithName("CreateReconnectSession")

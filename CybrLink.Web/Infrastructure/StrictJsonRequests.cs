@@ -208,6 +208,8 @@ public static class StrictJsonSetup
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            // Numbers are JSON numbers: "30" for expires_in_minutes is a wrong type, not a number.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         // Note: the same answer in every environment. Without this, Production writes a bare 400 for a body or query
@@ -220,7 +222,6 @@ public static class StrictJsonSetup
                 UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
                 AllowDuplicateProperties = false,
                 RespectNullableAnnotations = true,
-                NumberHandling = JsonNumberHandling.Strict,
             };
             strict.MakeReadOnly(populateMissingResolver: true);
             return new StrictJsonReader(strict);
