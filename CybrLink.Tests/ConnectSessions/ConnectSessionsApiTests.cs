@@ -97,11 +97,11 @@ public sealed class ConnectSessionsApiTests : SandboxedApp
     [InlineData("""{"end_user":{},"integration":"sandbox-mail"}""")]
     [InlineData("""{"end_user":{"id":"u"}}""")]
     [InlineData("""{"end_user":{"id":"u"},"integration":""}""")]
-    public async Task Missing_required_fields_are_400_validation_problems(string json)
+    public async Task Missing_required_fields_are_422_validation_problems(string json)
     {
         using var response = await Api.PostAsync("/api/v1/connect-sessions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
-        await ServerKeyAuthenticationTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        await ServerKeyAuthenticationTests.AssertProblemAsync(response, HttpStatusCode.UnprocessableContent, "validation_failed");
     }
 
     [Fact]
