@@ -19,7 +19,7 @@ public sealed class LenientRequestMetadata;
 /// </summary>
 public sealed class StrictJsonRequests(RequestDelegate next, IOptions<ApiOptions> api, StrictJsonReader reader)
 {
-    private static readonly ConcurrentDictionary<Endpoint, IReadOnlyDictionary<string, Type>> QueryParameters = new();
+    private readonly ConcurrentDictionary<Endpoint, IReadOnlyDictionary<string, Type>> _queryParameters = new();
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -30,7 +30,7 @@ public sealed class StrictJsonRequests(RequestDelegate next, IOptions<ApiOptions
             return;
         }
 
-        var queryErrors = CheckQuery(context.Request.Query, QueryParameters.GetOrAdd(endpoint, DeclaredQuery));
+        var queryErrors = CheckQuery(context.Request.Query, _queryParameters.GetOrAdd(endpoint, DeclaredQuery));
         if (queryErrors.Count > 0)
         {
             await ApiProblems.WriteValidationAsync(context, queryErrors);
