@@ -85,6 +85,19 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal("CybrLink cannot start: Connect:PublicUrl must be an absolute http(s) URL, e.g. https://cybrlink.example.com.", stderr.Trim());
     }
 
+    [Fact]
+    public async Task An_unsupported_database_provider_is_refused_by_the_server_and_the_cli()
+    {
+        var (exit, _, stderr) = await RunAsync([], ProductionSettings(("Database__Provider", "Postgres")));
+        Assert.Equal(1, exit);
+        Assert.Equal("CybrLink cannot start: Database:Provider supports only 'Sqlite' in this build.", stderr.Trim());
+
+        (exit, var stdout, stderr) = await RunAsync(["migrate"], new() { ["Database__Provider"] = "Postgres" });
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Database:Provider supports only 'Sqlite'", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
     /// <summary>Everything Production requires, with one setting replaced.</summary>
     internal static Dictionary<string, string> ProductionSettings(params (string Key, string Value)[] overrides)
     {

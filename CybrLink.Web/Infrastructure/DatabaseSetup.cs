@@ -23,6 +23,10 @@ public static class DatabaseSetup
         return builder;
     }
 
+    /// <summary>Throws <see cref="OptionsValidationException"/> when the database settings cannot work (hosts that never start).</summary>
+    public static void ValidateDatabaseSettings(this IServiceProvider services) =>
+        _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+
     /// <summary>An absolute data source under the content root, its folder created (SQLite resolves against the CWD).</summary>
     public static string ResolveSqlite(string connectionString, string contentRoot)
     {
