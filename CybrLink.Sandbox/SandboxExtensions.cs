@@ -22,7 +22,8 @@ public static class SandboxExtensions
     /// <summary>Registers the emulator's services (its own store, never CybrLink's database).</summary>
     public static IServiceCollection AddNangoSandbox(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.SectionName));
+        services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>());
         services.PostConfigure<SandboxOptions>(FillInKeys);
         return services.AddSandboxServices();
     }

@@ -1,14 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace CybrLink.Sandbox;
 
 /// <summary>Settings of the Nango emulator (section <c>Sandbox</c>).</summary>
-public sealed class SandboxOptions
+public sealed class SandboxOptions : IValidatableObject
 {
     public const string SectionName = "Sandbox";
 
-    /// <summary>Map the emulator into CybrLink.Web. Defaults to true in Development; refused in Production.</summary>
-    public bool Enabled { get; set; }
+    /// <summary>Map the emulator into CybrLink.Web. Unset = on in Development only; refused in Production.</summary>
+    public bool? Enabled { get; set; }
 
     /// <summary>Path prefix the emulator is mapped under inside CybrLink.Web.</summary>
+    [RegularExpression("^/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$", ErrorMessage = "Sandbox:BasePath must be a path such as /sandbox/nango (a leading '/', no trailing '/').")]
     public string BasePath { get; set; } = "/sandbox/nango";
 
     /// <summary>The emulator's secret key (a UUIDv4, as Nango's). Empty = a fresh one per process.</summary>
@@ -31,4 +35,33 @@ public sealed class SandboxOptions
     /// Empty = the sandbox base URL, which only answers with a short text page.
     /// </summary>
     public string? ConnectUiUrl { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IsEmptyOrHttpUrl(WebhookUrl))
+        {
+            yield return new ValidationResult("Sandbox:WebhookUrl must be empty or an absolute http(s) URL.", [nameof(WebhookUrl)]);
+        }
+
+        if (!IsEmptyOrHttpUrl(ConnectUiUrl))
+        {
+            yield return new ValidationResult("Sandbox:ConnectUiUrl must be empty or an absolute http(s) URL.", [nameof(ConnectUiUrl)]);
+        }
+
+        if (WebhookRetryDelay < TimeSpan.Zero || WebhookTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult(
+                "Sandbox:WebhookRetryDelay must not be negative and Sandbox:WebhookTimeout must be positive.", [nameof(WebhookTimeout)]);
+        }
+    }
+
+    private static bool IsEmptyOrHttpUrl(string? value) =>
+        string.IsNullOrWhiteSpace(value)
+        || (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0);
+}
+
+/// <summary>Checks <see cref="SandboxOptions"/> at start; every message names the key it is about.</summary>
+[OptionsValidator]
+public sealed partial class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
+{
 }

@@ -1,5 +1,6 @@
 using CybrLink.Web.Cli;
 using CybrLink.Web.Infrastructure;
+using Microsoft.Extensions.Options;
 
 if (CliCommand.IsCommand(args))
 {
@@ -15,20 +16,37 @@ try
 }
 catch (ConfigurationProblemException e)
 {
-    await Console.Error.WriteLineAsync($"CybrLink cannot start: {e.Message}");
-    return 1;
+    return await CannotStartAsync([e.Message]);
 }
 
-if (!StartupErrors.TryValidateSettings(app.Services, out var problem))
+if (StartupErrors.ValidateSettings(app.Services) is { Count: > 0 } problems)
 {
-    await Console.Error.WriteLineAsync($"CybrLink cannot start: {problem}");
-    return 1;
+    return await CannotStartAsync(problems);
 }
 
-await app.Services.MigrateDatabaseAsync();
-await app.Services.AnnounceSetupCodeIfNeededAsync();
-app.UseCybrLinkWeb();
-await app.RunAsync();
+try
+{
+    await app.Services.MigrateDatabaseAsync();
+    await app.Services.AnnounceSetupCodeIfNeededAsync();
+    app.UseCybrLinkWeb();
+    await app.RunAsync();
+}
+catch (OptionsValidationException e)
+{
+    return await CannotStartAsync([.. StartupErrors.Sentences(e)]);
+}
+
 return 0;
+
+// Every problem is one line on stderr and the exit code is 1: operators and orchestrators read sentences, not traces.
+static async Task<int> CannotStartAsync(IReadOnlyList<string> problems)
+{
+    foreach (var problem in problems)
+    {
+        await Console.Error.WriteLineAsync($"CybrLink cannot start: {problem}");
+    }
+
+    return 1;
+}
 
 public partial class Program;

@@ -40,6 +40,84 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Production_with_no_settings_names_every_missing_key_one_line_each_and_exits_1()
+    {
+        var (exit, stdout, stderr) = await RunAsync([], new() { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        Assert.Equal(1, exit);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.All(lines, line => Assert.StartsWith("CybrLink cannot start: ", line));
+        Assert.Contains(lines, l => l.Contains("Nango:BaseUrl is required"));
+        Assert.Contains(lines, l => l.Contains("Nango:SecretKey is required"));
+        Assert.Contains(lines, l => l.Contains("Nango:WebhookSigningKey is required"));
+        Assert.Contains(lines, l => l.Contains("Connect:PublicUrl is required in Production"));
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    [Fact]
+    public async Task A_nango_base_url_that_is_not_a_url_is_one_sentence_and_exit_1()
+    {
+        var (exit, stdout, stderr) = await RunAsync([], ProductionSettings(("Nango__BaseUrl", "notaurl")));
+
+        Assert.Equal(1, exit);
+        Assert.Equal(
+            "CybrLink cannot start: Nango:BaseUrl must be an absolute http(s) URL, e.g. http://localhost:3003.",
+            stderr.Trim());
+        Assert.DoesNotContain("   at ", stdout);
+    }
+
+    [Fact]
+    public async Task A_bad_branding_colour_is_one_sentence_and_exit_1()
+    {
+        var (exit, stdout, stderr) = await RunAsync([], ProductionSettings(("Branding__PrimaryColor", "red; background:url(x)")));
+
+        Assert.Equal(1, exit);
+        Assert.Equal("CybrLink cannot start: Branding:PrimaryColor must be a colour like #3949ab.", stderr.Trim());
+        Assert.DoesNotContain("   at ", stdout);
+    }
+
+    [Fact]
+    public async Task A_connect_public_url_that_is_not_a_url_is_refused()
+    {
+        var (exit, _, stderr) = await RunAsync([], ProductionSettings(("Connect__PublicUrl", "cybrlink.example.com")));
+
+        Assert.Equal(1, exit);
+        Assert.Equal("CybrLink cannot start: Connect:PublicUrl must be an absolute http(s) URL, e.g. https://cybrlink.example.com.", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task An_unsupported_database_provider_is_refused_by_the_server_and_the_cli()
+    {
+        var (exit, _, stderr) = await RunAsync([], ProductionSettings(("Database__Provider", "Postgres")));
+        Assert.Equal(1, exit);
+        Assert.Equal("CybrLink cannot start: Database:Provider supports only 'Sqlite' in this build.", stderr.Trim());
+
+        (exit, var stdout, stderr) = await RunAsync(["migrate"], new() { ["Database__Provider"] = "Postgres" });
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Database:Provider supports only 'Sqlite'", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    /// <summary>Everything Production requires, with one setting replaced.</summary>
+    internal static Dictionary<string, string> ProductionSettings(params (string Key, string Value)[] overrides)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Nango__BaseUrl"] = "http://127.0.0.1:9",
+            ["Nango__SecretKey"] = "0f8fad5b-d9cb-469f-a165-70867728950e",
+            ["Nango__WebhookSigningKey"] = "whsec",
+            ["Connect__PublicUrl"] = "https://cybrlink.example.com",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            env[key] = value;
+        }
+
+        return env;
+    }
+
+    [Fact]
     public async Task Create_server_key_writes_one_key_line_to_stdout()
     {
         var (exit, stdout, _) = await RunAsync(["create-server-key", "--name", "ci"], []);

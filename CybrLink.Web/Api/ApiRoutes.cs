@@ -16,7 +16,7 @@ public static class ApiRoutes
 
         // Unknown API routes answer a ProblemDetails 404, not the console's HTML page.
         app.MapFallback("/api/{**rest}", () => ApiProblems.Result(404, "not_found", "No such API route."))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().WithMetadata(new LenientRequestMetadata());
         return app;
     }
 }

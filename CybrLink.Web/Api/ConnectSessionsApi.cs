@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using CybrLink.Core.Audit;
 using CybrLink.Core.ConnectSessions;
@@ -7,22 +8,23 @@ using Microsoft.Extensions.Options;
 
 namespace CybrLink.Web.Api;
 
-// Note: these records only carry the JSON; every field is checked once, in Core (ConnectSessionCommandValidator).
-public sealed record EndUserRequest(string Id, string? Email, string? DisplayName)
+// Note: these records carry the JSON and mark what the document calls required; every field's value is checked once,
+// in Core (ConnectSessionCommandValidator).
+public sealed record EndUserRequest([property: Required] string Id, string? Email = null, string? DisplayName = null)
 {
     public EndUserInput ToInput() => new(Id, Email, DisplayName);
 }
 
-public sealed record OrganizationRequest(string Id, string? DisplayName);
+public sealed record OrganizationRequest([property: Required] string Id, string? DisplayName = null);
 
 public sealed record CreateConnectSessionRequest(
-    EndUserRequest EndUser,
-    string Integration,
-    OrganizationRequest? Organization,
-    string? ReturnUrl,
-    int? ExpiresInMinutes,
-    Dictionary<string, string>? ConnectionConfig,
-    string? Locale)
+    [property: Required] EndUserRequest EndUser,
+    [property: Required] string Integration,
+    OrganizationRequest? Organization = null,
+    string? ReturnUrl = null,
+    int? ExpiresInMinutes = null,
+    Dictionary<string, string>? ConnectionConfig = null,
+    string? Locale = null)
 {
     public CreateConnectSessionCommand ToCommand() => new(
         EndUser?.ToInput(),
@@ -34,7 +36,7 @@ public sealed record CreateConnectSessionRequest(
         Locale);
 }
 
-public sealed record ReconnectSessionRequest(string? ReturnUrl, int? ExpiresInMinutes, string? Locale)
+public sealed record ReconnectSessionRequest(string? ReturnUrl = null, int? ExpiresInMinutes = null, string? Locale = null)
 {
     public ReconnectCommand ToCommand() => new(ReturnUrl, ExpiresInMinutes, Locale);
 }
@@ -61,10 +63,12 @@ public static class ConnectSessionsApi
         var sessions = v1.MapGroup("/connect-sessions").WithTags("Connect sessions");
         sessions.MapPost("/", CreateAsync).WithName("CreateConnectSession")
             .WithSummary("Create a connect session for one end user and one integration.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        sessions.MapGet("/{id:guid}", GetAsync).WithName("GetConnectSession").WithSummary("A session's status.");
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        sessions.MapGet("/{id:guid}", GetAsync).WithName("GetConnectSession").WithSummary("A session's status.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         sessions.MapDelete("/{id:guid}", CancelAsync).WithName("CancelConnectSession")
-            .WithSummary("Cancel a session that has not completed.").ProducesProblem(StatusCodes.Status410Gone);
+            .WithSummary("Cancel a session that has not completed.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
 
         v1.MapPost("/connections/{id:guid}/reconnect-session", ReconnectAsync).WithTags("Connections")
             .WithName("CreateReconnectSession")

@@ -2,6 +2,7 @@ using CybrLink.Core.Connections;
 using CybrLink.Core.Data;
 using CybrLink.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace CybrLink.Web.Api;
@@ -25,11 +26,18 @@ public static class ConnectionsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ConnectionResponse>>, ProblemHttpResult>> ListAsync(
-        IDbContextFactory<CybrLinkDbContext> dbFactory, string? endUserId, string? integration, int? limit, CancellationToken ct)
+        IDbContextFactory<CybrLinkDbContext> dbFactory,
+        [FromQuery(Name = "end_user_id")] string? endUserId,
+        [FromQuery(Name = "integration")] string? integration,
+        [FromQuery(Name = "limit")] int? limit,
+        CancellationToken ct)
     {
         if (limit is < 1 or > MaxPageSize)
         {
-            return ApiProblems.Result(400, "invalid_limit", $"limit must be between 1 and {MaxPageSize}.");
+            return TypedResults.Problem(ApiProblems.Validation(null, new Dictionary<string, string[]>
+            {
+                ["limit"] = [$"Must be between 1 and {MaxPageSize}."],
+            }));
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

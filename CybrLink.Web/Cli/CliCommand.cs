@@ -85,10 +85,16 @@ public static class CliCommand
         try
         {
             host = BuildHost(settings);
+            host.Services.ValidateDatabaseSettings();
         }
         catch (ConfigurationProblemException e)
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
+            return Failed;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            await stderr.WriteLineAsync($"error: {string.Join(" ", StartupErrors.Sentences(e))}");
             return Failed;
         }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CybrLink.Web.Connect;
 
@@ -8,7 +9,7 @@ public sealed class BrandingOptions
     public const string SectionName = "Branding";
 
     [Required(AllowEmptyStrings = false, ErrorMessage = "Branding:Name must not be empty.")]
-    [StringLength(80)]
+    [StringLength(80, ErrorMessage = "Branding:Name must be at most 80 characters.")]
     public string Name { get; set; } = "CybrLink";
 
     /// <summary>An absolute http(s) URL or a path on this site; empty = CybrLink's icon.</summary>
@@ -25,4 +26,9 @@ public sealed class BrandingOptions
         LogoUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri.GetLeftPart(UriPartial.Authority)
             : null;
+}
+
+[OptionsValidator]
+public sealed partial class BrandingOptionsValidator : IValidateOptions<BrandingOptions>
+{
 }

@@ -31,27 +31,21 @@ public static class ConnectUi
 {
     public static WebApplicationBuilder AddConnectUi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BrandingOptions>().BindConfiguration(BrandingOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<ConnectOptions>()
-            .Validate(o => o.FrameAncestors.All(ConnectHeaders.IsFrameAncestor),
-                "Connect:FrameAncestors takes origins such as https://app.example.com (or 'self').")
-            .ValidateOnStart();
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
         // Japanese (and every other script) as text, not as numeric character references.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddSingleton<ConnectHeaders>();
-        if (builder.Configuration.GetSection($"{ConnectOptions.SectionName}:FrameAncestors").GetChildren().Any())
+        // A framed Connect UI posts from another site's iframe: its antiforgery cookie must travel there too
+        // (SameSite=None needs https, which framing sites use). The token in the header remains the check.
+        builder.Services.AddOptions<AntiforgeryOptions>().Configure<IOptions<ConnectOptions>>((o, connect) =>
         {
-            // A framed Connect UI posts from another site's iframe: its antiforgery cookie must travel there too
-            // (SameSite=None needs https, which framing sites use). The token in the header remains the check.
-            builder.Services.Configure<AntiforgeryOptions>(o =>
+            if (connect.Value.FrameAncestors.Count > 0)
             {
                 o.Cookie.SameSite = SameSiteMode.None;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            });
-        }
+            }
+        });
 
         return builder;
     }

@@ -16,10 +16,12 @@ public static class ApiProblems
     public static bool IsApiRequest(HttpContext context) =>
         OriginalPath(context).StartsWith("/api/", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The requests whose errors are problem+json: the API and the Connect UI's JSON calls (not its pages).</summary>
-    public static bool AnswersWithProblems(HttpContext context) =>
-        IsApiRequest(context) || OriginalPath(context).ToLowerInvariant()
-            is "/connect/start" or "/connect/complete" or "/connect/fail" or "/connect/status";
+    /// <summary>The JSON surfaces: the API and the Connect UI's script calls. Their errors are always problem+json.</summary>
+    public static bool IsJsonRequest(HttpContext context) => IsApiRequest(context) || IsConnectCall(context);
+
+    /// <summary><c>/connect/start|complete|fail|status</c>: JSON calls made by connect.js.</summary>
+    public static bool IsConnectCall(HttpContext context) =>
+        OriginalPath(context).ToLowerInvariant() is "/connect/start" or "/connect/complete" or "/connect/fail" or "/connect/status";
 
     private static string OriginalPath(HttpContext context) =>
         context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value ?? "";
@@ -52,16 +54,39 @@ public static class ApiProblems
         return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType);
     }
 
-    /// <summary>422: the request is well-formed but a field's value cannot be accepted; names the field.</summary>
-    public static Task WriteValidationAsync(HttpContext context, string field, string message)
+    /// <summary>422 <c>validation_failed</c>: the request is well-formed but fields cannot be accepted; names each one.</summary>
+    public static ProblemDetails Validation(HttpContext? context, IDictionary<string, string[]> errors)
     {
-        var problem = Create(context, StatusCodes.Status422UnprocessableEntity, "validation_failed", "A field cannot be accepted.", message);
-        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
-        // The Connect UI's script read this member before `errors` existed.
-        problem.Extensions["field"] = field;
-        context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType);
+        var detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+        var problem = Create(context, StatusCodes.Status422UnprocessableEntity, "validation_failed", "A field cannot be accepted.", detail);
+        problem.Extensions["errors"] = errors;
+        if (context is not null && IsConnectCall(context) && errors.Count > 0)
+        {
+            // Kept while connect.js moves to reading `errors`.
+            problem.Extensions["field"] = errors.Keys.First();
+        }
+
+        return problem;
     }
+
+    public static Task WriteValidationAsync(HttpContext context, IDictionary<string, string[]> errors)
+    {
+        context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return context.Response.WriteAsJsonAsync(Validation(context, errors), (System.Text.Json.JsonSerializerOptions?)null, ContentType);
+    }
+
+    public static Task WriteValidationAsync(HttpContext context, string field, string message) =>
+        WriteValidationAsync(context, new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>The framework's validation keys (<c>EndUser.Id</c>, <c>Items[0].Name</c>) as the JSON names (<c>end_user.id</c>).</summary>
+    public static string SnakeCasePath(string path) =>
+        string.Join('.', path.Split('.').Select(segment =>
+        {
+            var bracket = segment.IndexOf('[');
+            var name = bracket < 0 ? segment : segment[..bracket];
+            var suffix = bracket < 0 ? "" : segment[bracket..];
+            return System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name) + suffix;
+        }));
 
     /// <summary>The stable code for a status when nothing more specific is known.</summary>
     public static string DefaultCode(int status) => status switch
@@ -91,6 +116,8 @@ public static class ApiProblems
         404 => "Not found.",
         405 => "That method is not allowed here.",
         409 => "Conflict.",
+        410 => "Gone.",
+        413 => "The body is too large.",
         415 => "Unsupported content type.",
         422 => "The request cannot be processed.",
         429 => "Too many requests.",
@@ -108,6 +135,7 @@ public static class ApiProblems
         405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
         410 => "https://tools.ietf.org/html/rfc9110#section-15.5.11",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
         429 => "https://tools.ietf.org/html/rfc6585#section-4",
@@ -123,18 +151,33 @@ public static class ApiProblems
 /// </summary>
 internal sealed class ApiProblemDetailsWriter : IProblemDetailsWriter
 {
-    public bool CanWrite(ProblemDetailsContext context) => ApiProblems.IsApiRequest(context.HttpContext);
+    public bool CanWrite(ProblemDetailsContext context) => ApiProblems.IsJsonRequest(context.HttpContext);
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {
         var http = context.HttpContext;
         var problem = context.ProblemDetails;
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            // One dialect: the framework's 400 with PascalCase keys becomes CybrLink's 422 with the JSON field names.
+            var errors = validation.Errors.ToDictionary(
+                e => ApiProblems.SnakeCasePath(e.Key),
+                e => e.Value.Select(PlainMessage).ToArray(),
+                StringComparer.Ordinal);
+            http.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            problem = ApiProblems.Validation(http, errors);
+        }
+
         var status = problem.Status ?? http.Response.StatusCode;
         problem.Status = status;
         problem.Title ??= ApiProblems.DefaultTitle(status);
-        problem.Extensions.TryAdd("code", problem is HttpValidationProblemDetails ? "validation_failed" : ApiProblems.DefaultCode(status));
+        problem.Extensions.TryAdd("code", ApiProblems.DefaultCode(status));
         problem.Extensions.TryAdd("trace_id", http.TraceIdentifier);
         return new ValueTask(http.Response.WriteAsJsonAsync(
             problem, problem.GetType(), (System.Text.Json.JsonSerializerOptions?)null, ApiProblems.ContentType));
     }
+
+    // "The Id field is required." / "The field Email must be ..." name C# members; the key already names the field.
+    private static string PlainMessage(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"^The (field \S+|\S+ field) ", "This field ");
 }

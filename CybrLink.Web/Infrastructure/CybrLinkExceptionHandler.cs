@@ -22,7 +22,7 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
             LogUnhandled(logger, exception, context.Request.Method, path);
         }
 
-        if (!ApiProblems.AnswersWithProblems(context) || context.Response.HasStarted)
+        if (!ApiProblems.IsJsonRequest(context) || context.Response.HasStarted)
         {
             return false;
         }
@@ -39,7 +39,7 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
 
         if (exception is ConnectValidationException invalid)
         {
-            await ApiProblems.WriteValidationAsync(context, invalid.Field, invalid.Message);
+            await ApiProblems.WriteValidationAsync(context, new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] });
         }
         else
         {

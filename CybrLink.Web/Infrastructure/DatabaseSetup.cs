@@ -1,6 +1,8 @@
 using CybrLink.Core.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CybrLink.Web.Infrastructure;
 
@@ -11,19 +13,19 @@ public static class DatabaseSetup
 
     public static IHostApplicationBuilder AddCybrLinkDatabase(this IHostApplicationBuilder builder)
     {
-        var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
-        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ConfigurationProblemException(
-                $"Database:Provider '{provider}' is not supported by this build; use 'Sqlite'.");
-        }
-
+        builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
         var connectionString = ResolveSqlite(
             builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=App_Data/cybrlink.db",
             builder.Environment.ContentRootPath);
+        // Database:Provider is checked by DatabaseOptionsValidator before anything opens the database.
         builder.Services.AddDbContextFactory<CybrLinkDbContext>(o => o.UseSqlite(connectionString));
         return builder;
     }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> when the database settings cannot work (hosts that never start).</summary>
+    public static void ValidateDatabaseSettings(this IServiceProvider services) =>
+        _ = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
 
     /// <summary>An absolute data source under the content root, its folder created (SQLite resolves against the CWD).</summary>
     public static string ResolveSqlite(string connectionString, string contentRoot)

@@ -48,7 +48,10 @@ public static class DomainProblems
         // Note: only Nango's code goes out, never its message or body: they can name internals.
         NangoApiException e => new(502, "nango_error", "The connection service refused the request.",
             ConnectNotice.Unavailable, $"Nango answered {(int)e.Status} {e.Code}."),
-        BadHttpRequestException e => new(e.StatusCode, ApiProblems.DefaultCode(e.StatusCode), ApiProblems.DefaultTitle(e.StatusCode)),
+        // Note: the framework's message names parameters and types; the caller gets a plain sentence instead.
+        BadHttpRequestException { InnerException: System.Text.Json.JsonException } => new(400, "malformed_json", "The body is not valid JSON."),
+        BadHttpRequestException e => new(e.StatusCode, ApiProblems.DefaultCode(e.StatusCode), ApiProblems.DefaultTitle(e.StatusCode),
+            Detail: "The request could not be read."),
         _ => null,
     };
 }

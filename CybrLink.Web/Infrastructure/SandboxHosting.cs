@@ -10,8 +10,14 @@ namespace CybrLink.Web.Infrastructure;
 /// </summary>
 public static class SandboxHosting
 {
+    /// <summary><c>Sandbox:Enabled</c>, or on in Development when it is unset.</summary>
     public static bool IsSandboxEnabled(this IHostApplicationBuilder builder) =>
-        builder.Configuration.GetValue("Sandbox:Enabled", builder.Environment.IsDevelopment());
+        (builder.Configuration.GetSection(SandboxOptions.SectionName).Get<SandboxOptions>()?.Enabled)
+            ?? builder.Environment.IsDevelopment();
+
+    /// <summary>True when <see cref="AddSandboxIfEnabled"/> registered the sandbox, so the pipeline maps it.</summary>
+    public static bool IsSandboxMounted(this IServiceProvider services) =>
+        services.GetRequiredService<IOptions<SandboxOptions>>().Value.Enabled == true;
 
     public static IHostApplicationBuilder AddSandboxIfEnabled(this IHostApplicationBuilder builder)
     {
@@ -26,23 +32,22 @@ public static class SandboxHosting
                 "Sandbox:Enabled=true is refused in Production: the sandbox is a test double of Nango, not a token store.");
         }
 
-        builder.Configuration["Sandbox:Enabled"] = "true";
         builder.Services.AddNangoSandbox(builder.Configuration);
-        var siteOrigin = SiteOrigin(builder.Configuration["urls"]);
         // The demo's sandbox reports connections to this process's own webhook receiver, as a real Nango would.
-        builder.Services.PostConfigure<SandboxOptions>(s =>
+        builder.Services.AddOptions<SandboxOptions>().PostConfigure<IOptions<HostingOptions>>((s, hosting) =>
         {
+            s.Enabled = true;
             if (string.IsNullOrWhiteSpace(s.WebhookUrl))
             {
-                s.WebhookUrl = siteOrigin + "/api/v1/webhooks/nango";
+                s.WebhookUrl = hosting.Value.SiteOrigin + "/api/v1/webhooks/nango";
             }
         });
-        builder.Services.AddOptions<NangoOptions>().PostConfigure<IOptions<SandboxOptions>>((nango, sandbox) =>
+        builder.Services.AddOptions<NangoOptions>().PostConfigure<IOptions<SandboxOptions>, IOptions<HostingOptions>>((nango, sandbox, hosting) =>
         {
             var s = sandbox.Value;
             if (string.IsNullOrWhiteSpace(nango.BaseUrl))
             {
-                nango.BaseUrl = siteOrigin + s.BasePath;
+                nango.BaseUrl = hosting.Value.SiteOrigin + s.BasePath;
             }
 
             if (string.IsNullOrWhiteSpace(nango.SecretKey))
@@ -56,15 +61,5 @@ public static class SandboxHosting
             }
         });
         return builder;
-    }
-
-    /// <summary>The origin this process serves on, from the first configured URL (wildcard hosts become localhost).</summary>
-    internal static string SiteOrigin(string? urls)
-    {
-        var first = (urls ?? "http://localhost:5080").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .FirstOrDefault() ?? "http://localhost:5080";
-        var normalized = first.Replace("://*", "://localhost").Replace("://+", "://localhost").Replace("://0.0.0.0", "://localhost")
-            .Replace("://[::]", "://localhost");
-        return new Uri(normalized).GetLeftPart(UriPartial.Authority);
     }
 }

@@ -1,4 +1,7 @@
+using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
+using CybrLink.Sandbox;
+using CybrLink.Web.Connect;
 using Microsoft.Extensions.Options;
 
 namespace CybrLink.Web.Infrastructure;
@@ -6,29 +9,43 @@ namespace CybrLink.Web.Infrastructure;
 public static class StartupErrors
 {
     /// <summary>
-    /// Checks the settings CybrLink cannot run without, before anything starts, so a missing key gives one clear
-    /// sentence naming it rather than a stack trace. (ValidateOnStart still guards hosts that skip this.)
+    /// Checks every settings class before anything starts, so each problem is one sentence naming its key rather than
+    /// a stack trace. (ValidateOnStart still guards hosts that skip this.)
     /// </summary>
-    public static bool TryValidateSettings(IServiceProvider services, out string problem)
+    public static IReadOnlyList<string> ValidateSettings(IServiceProvider services)
+    {
+        var problems = new List<string>();
+        Check<NangoOptions>(services, problems);
+        Check<ConnectOptions>(services, problems);
+        Check<BrandingOptions>(services, problems);
+        Check<ApiOptions>(services, problems);
+        Check<DatabaseOptions>(services, problems);
+        Check<SandboxOptions>(services, problems);
+        return problems.Distinct().ToList();
+    }
+
+    /// <summary>The sentences of a validation failure, without the member-name prefix the generated validators add.</summary>
+    public static IEnumerable<string> Sentences(OptionsValidationException exception) => exception.Failures.Select(Sentence);
+
+    private static void Check<TOptions>(IServiceProvider services, List<string> problems)
+        where TOptions : class
     {
         try
         {
-            _ = services.GetRequiredService<IOptions<NangoOptions>>().Value;
-            problem = "";
-            return true;
+            _ = services.GetRequiredService<IOptions<TOptions>>().Value;
         }
         catch (OptionsValidationException e)
         {
-            problem = string.Join(" ", e.Failures.Select(Sentence).Distinct());
-            return false;
+            problems.AddRange(Sentences(e));
         }
     }
 
-    // DataAnnotations failures read "DataAnnotation validation failed for 'X' members: 'Y' with the error: '<ours>'."
+    // Generated validators report "BaseUrl: <our sentence>"; our sentences start with the section name.
     private static string Sentence(string failure)
     {
-        const string marker = "with the error: '";
-        var at = failure.IndexOf(marker, StringComparison.Ordinal);
-        return at < 0 ? failure : failure[(at + marker.Length)..].TrimEnd('.', '\'') + ".";
+        var colon = failure.IndexOf(": ", StringComparison.Ordinal);
+        var prefix = colon < 0 ? "" : failure[..colon];
+        var single = colon > 0 && prefix.All(c => char.IsLetterOrDigit(c) || c is '.' or ',' or ' ' or '_') && !prefix.Contains(':');
+        return (single ? failure[(colon + 2)..] : failure).ReplaceLineEndings(" ").Trim();
     }
 }

@@ -26,6 +26,7 @@ public static class WebSetup
         builder.AddCybrLinkLogging();
         // Note: no "Server: Kestrel" header; the server's name and version help only whoever scans for weaknesses.
         builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+        builder.Services.AddCybrLinkWebOptions(builder.Configuration);
         builder.AddCybrLinkDatabase();
         builder.AddCybrLinkCore();
         builder.AddSandboxIfEnabled();
@@ -36,19 +37,12 @@ public static class WebSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<CybrLinkExceptionHandler>();
         builder.Services.AddValidation();
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
-        });
+        builder.Services.AddStrictJsonRequests();
         builder.Services.AddCybrLinkOpenApi();
         builder.Services.AddCybrLinkHealthChecks();
         builder.Services.AddSingleton<NangoStatusMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoStatusMonitor>());
-        if (builder.Configuration.GetValue("Nango:BackgroundSync", true))
-        {
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoSyncJob>());
-        }
+        builder.Services.AddHostedService<NangoBackgroundSync>();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
@@ -118,6 +112,10 @@ public static class WebSetup
     {
         // Outside the exception handler: the request log shows the status the client received, not "500".
         app.UseCybrLinkRequestLogging();
+        // Routing first, as the implicit default would be, behind the gate that lets a wrong Content-Type reach its
+        // endpoint (and a 415) instead of the /api fallback's 404.
+        app.UseJsonContentTypeGate();
+        app.UseRouting();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/error",
@@ -126,19 +124,20 @@ public static class WebSetup
             // CybrLinkExceptionHandler logs every 5xx once, with its stack trace; a domain refusal (4xx) is no error.
             SuppressDiagnosticsCallback = _ => true,
         });
-        if (app.Configuration.GetValue("Sandbox:Enabled", false))
+        if (app.Services.IsSandboxMounted())
         {
             // Before CybrLink's own headers, auth and antiforgery: the sandbox stands in for another server.
             app.UseNangoSandbox();
         }
 
         app.UseSecurityHeaders();
-        app.UseWhen(ApiProblems.IsApiRequest, api => api.UseStatusCodePages());
+        app.UseWhen(ApiProblems.IsJsonRequest, api => api.UseStatusCodePages());
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseCybrLinkRateLimiting();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseStrictJsonRequests();
 
         app.MapStaticAssets();
         app.MapCybrLinkHealth();
