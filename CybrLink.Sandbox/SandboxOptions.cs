@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CybrLink.Sandbox;
 
 /// <summary>Settings of the Nango emulator (section <c>Sandbox</c>).</summary>
@@ -31,4 +33,11 @@ public sealed class SandboxOptions
     /// Empty = the sandbox base URL, which only answers with a short text page.
     /// </summary>
     public string? ConnectUiUrl { get; set; }
+
+    /// <summary>
+    /// Nango's <c>DEFAULT_RATE_LIMIT_PER_MIN</c>: secret-key API calls (including <c>/proxy</c>) allowed per minute;
+    /// 0 = no limit (Nango's <c>FLAG_API_RATE_LIMIT_ENABLED=false</c>). Tests can change it at run time.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int RateLimitPerMinute { get; set; }
 }

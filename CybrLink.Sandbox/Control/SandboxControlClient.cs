@@ -36,7 +36,14 @@ public sealed class SandboxControlClient(HttpClient http, string baseUrl, string
     public Task ExpireAccessTokenAsync(string providerConfigKey, string connectionId, CancellationToken ct = default) =>
         PostAsync($"/_sandbox/connections/{Uri.EscapeDataString(connectionId)}/expire?provider_config_key={Uri.EscapeDataString(providerConfigKey)}", new { }, ct);
 
-    /// <summary>Clears every fault and releases hanging calls. Data (integrations, connections) stays.</summary>
+    /// <summary>
+    /// Nango's per-key rate limit from now on: <paramref name="perMinute"/> secret-key calls a minute (0 = off), on a
+    /// fresh window. <see cref="ResetAsync"/> restores the configured <c>Sandbox:RateLimitPerMinute</c>.
+    /// </summary>
+    public Task SetRateLimitAsync(int perMinute, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/rate-limit", new { per_minute = perMinute }, ct);
+
+    /// <summary>Clears every fault, restores the configured rate limit and releases hanging calls. Data (integrations, connections) stays.</summary>
     public Task ResetAsync(CancellationToken ct = default) => PostAsync("/_sandbox/reset", new { }, ct);
 
     /// <summary>Every webhook attempt made so far, oldest first.</summary>
