@@ -118,7 +118,9 @@ internal static partial class SandboxPipeline
                 return;
             }
             // Hang until the test resets the faults or the client gives up.
-            await Task.WhenAny(faults.Released, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            var released = faults.Released;
+            faults.NoteHanging();
+            await Task.WhenAny(released, Task.Delay(Timeout.Infinite, context.RequestAborted));
             if (context.RequestAborted.IsCancellationRequested)
                 return;
         }

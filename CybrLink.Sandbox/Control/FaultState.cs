@@ -12,6 +12,7 @@ internal sealed class FaultState
     private CountedFault<bool>? _refresh;
     private CountedFault<ApiFaultMode>? _api;
     private TaskCompletionSource _released = NewRelease();
+    private TaskCompletionSource _hanging = NewRelease();
 
     public void FailUpstream(int status, int? count) { lock (_gate) _upstreamStatus = new(status, count); }
 
@@ -32,10 +33,16 @@ internal sealed class FaultState
     /// <summary>Completes when the faults are reset: hanging API calls wait on it.</summary>
     public Task Released { get { lock (_gate) return _released.Task; } }
 
+    /// <summary>Completes once a call is held by the hang fault: a test's deterministic "it is pending now".</summary>
+    public Task Hanging { get { lock (_gate) return _hanging.Task; } }
+
+    public void NoteHanging() { lock (_gate) _hanging.TrySetResult(); }
+
     public void Reset()
     {
         lock (_gate)
         {
+            _hanging = NewRelease();
             _upstreamStatus = null;
             _upstreamDelay = null;
             _refresh = null;

@@ -8,8 +8,12 @@ internal sealed record Provider(
     IReadOnlyList<string> Categories,
     IReadOnlyList<string> DefaultScopes,
     IReadOnlyList<ConfigField> ConnectionConfig,
-    ApiKeyPlacement? ApiKey = null)
+    ApiKeyPlacement? ApiKey = null,
+    IReadOnlyList<ConfigField>? IntegrationConfig = null)
 {
+    /// <summary>Whether an integration of this provider may carry <c>integration_config</c> (none of the seeds does).</summary>
+    public bool TakesIntegrationConfig => IntegrationConfig is { Count: > 0 };
+
     public bool IsOAuth2 => AuthMode == AuthModes.OAuth2;
 }
 

@@ -22,12 +22,16 @@ internal sealed partial class WebhookSender(
     /// <summary>Every attempt made so far, for tests that assert retries.</summary>
     public IReadOnlyList<WebhookDelivery> Deliveries => [.. _deliveries];
 
-    public void Send(Connection connection, string operation, string authMode, WebhookError? error = null)
+    /// <summary>
+    /// Sends an <c>auth</c> webhook. Nango puts <c>endUser</c> in it only for connections made through a connect
+    /// session (<paramref name="fromConnectSession"/>), not for imports nor refresh failures.
+    /// </summary>
+    public void Send(Connection connection, string operation, string authMode, WebhookError? error = null, bool fromConnectSession = false)
     {
         var body = new AuthWebhook(
             operation, error is null, connection.ConnectionId, connection.ProviderConfigKey, authMode, connection.Provider,
             connection.Tags.Count > 0 ? connection.Tags : null,
-            connection.EndUser is { } user
+            fromConnectSession && connection.EndUser is { } user
                 ? new WebhookEndUser(user.Id, user.Email, user.Organization?.Id, user.Tags ?? new Dictionary<string, string>())
                 : null,
             error);
