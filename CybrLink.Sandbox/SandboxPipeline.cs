@@ -40,8 +40,8 @@ internal static partial class SandboxPipeline
     {
         app.MapGet("/", RootAsync);
         app.MapGet("/health", () => NangoResults.Json(new { result = "ok" }));
-        app.MapGet("/images/template-logos/{file}", (string file) =>
-            file.EndsWith(".svg", StringComparison.Ordinal) && Logos.Find(file[..^4]) is { } svg
+        app.MapGet("/images/template-logos/{file}", (string file, FaultState faults) =>
+            !faults.LogosMissing && file.EndsWith(".svg", StringComparison.Ordinal) && Logos.Find(file[..^4]) is { } svg
                 ? TypedResults.Text(svg, "image/svg+xml")
                 : Results.NotFound());
         app.MapProviders();

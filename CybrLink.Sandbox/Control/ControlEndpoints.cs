@@ -20,6 +20,12 @@ internal static class ControlEndpoints
         group.MapPost("/faults/upstream", FailUpstreamAsync);
         group.MapPost("/faults/refresh", FailRefreshAsync);
         group.MapPost("/faults/api", FailApiAsync);
+        group.MapPost("/faults/consent", SetConsentAsync);
+        group.MapPost("/faults/logos", async (HttpRequest request, FaultState faults, CancellationToken ct) =>
+        {
+            faults.LogosMissing = (await ReadAsync<LogoFault>(request, ct)).Missing ?? true;
+            return TypedResults.NoContent();
+        });
         group.MapPost("/rate-limit", SetRateLimitAsync);
         group.MapPost("/reset", (FaultState faults, ApiRateLimiter rateLimiter) =>
         {
@@ -62,6 +68,16 @@ internal static class ControlEndpoints
         return TypedResults.NoContent();
     }
 
+    private static async Task<IResult> SetConsentAsync(HttpRequest request, FaultState faults, CancellationToken ct)
+    {
+        var fault = await ReadAsync<ConsentFault>(request, ct);
+        if (fault.ApproveAfterMs is < 0)
+            return NangoResults.InvalidBody("approve_after_ms must not be negative", "approve_after_ms");
+        faults.Consent = new ConsentBehaviour(fault.CrossOriginOpenerPolicy ?? false,
+            fault.ApproveAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+        return TypedResults.NoContent();
+    }
+
     private static async Task<IResult> SetRateLimitAsync(HttpRequest request, ApiRateLimiter rateLimiter, CancellationToken ct)
     {
         var setting = await ReadAsync<RateLimitSetting>(request, ct);
@@ -96,6 +112,17 @@ internal static class ControlEndpoints
     private sealed record CountFault
     {
         [JsonPropertyName("count")] public int? Count { get; init; }
+    }
+
+    private sealed record ConsentFault
+    {
+        [JsonPropertyName("cross_origin_opener_policy")] public bool? CrossOriginOpenerPolicy { get; init; }
+        [JsonPropertyName("approve_after_ms")] public int? ApproveAfterMs { get; init; }
+    }
+
+    private sealed record LogoFault
+    {
+        [JsonPropertyName("missing")] public bool? Missing { get; init; }
     }
 
     private sealed record RateLimitSetting

@@ -11,6 +11,8 @@ internal sealed class FaultState
     private CountedFault<TimeSpan>? _upstreamDelay;
     private CountedFault<bool>? _refresh;
     private CountedFault<ApiFaultMode>? _api;
+    private ConsentBehaviour _consent = ConsentBehaviour.Normal;
+    private bool _logosMissing;
     private TaskCompletionSource _released = NewRelease();
     private TaskCompletionSource _hanging = NewRelease();
 
@@ -21,6 +23,12 @@ internal sealed class FaultState
     public void FailRefresh(int? count) { lock (_gate) _refresh = new(true, count); }
 
     public void FailApi(ApiFaultMode mode, int? count) { lock (_gate) _api = new(mode, count); }
+
+    /// <summary>How the mock provider's consent page behaves until reset.</summary>
+    public ConsentBehaviour Consent { get { lock (_gate) return _consent; } set { lock (_gate) _consent = value; } }
+
+    /// <summary>Provider logos answer 404 until reset (a logo that fails to load in the Connect UI).</summary>
+    public bool LogosMissing { get { lock (_gate) return _logosMissing; } set { lock (_gate) _logosMissing = value; } }
 
     public int? TakeUpstreamStatus() { lock (_gate) return Take(ref _upstreamStatus, out var s) ? s : null; }
 
@@ -47,6 +55,8 @@ internal sealed class FaultState
             _upstreamDelay = null;
             _refresh = null;
             _api = null;
+            _consent = ConsentBehaviour.Normal;
+            _logosMissing = false;
             _released.TrySetResult();
             _released = NewRelease();
         }
@@ -66,6 +76,17 @@ internal sealed class FaultState
     }
 
     private sealed record CountedFault<T>(T Value, int? Remaining);
+}
+
+/// <summary>
+/// The consent page as real providers serve it: <see cref="CrossOriginOpenerPolicy"/> sends
+/// <c>Cross-Origin-Opener-Policy: same-origin</c> (Linear, Stripe, Bluesky), which makes the opener's
+/// <c>popup.closed</c> read true; <see cref="ApproveAfter"/> makes the page approve by itself after that long,
+/// as a person who reads first.
+/// </summary>
+internal sealed record ConsentBehaviour(bool CrossOriginOpenerPolicy, TimeSpan? ApproveAfter)
+{
+    public static readonly ConsentBehaviour Normal = new(false, null);
 }
 
 /// <summary>How the Nango API misbehaves: a 500 <c>generic_error_support</c>, or no answer until reset.</summary>

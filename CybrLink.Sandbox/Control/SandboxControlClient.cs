@@ -37,6 +37,21 @@ public sealed class SandboxControlClient(HttpClient http, string baseUrl, string
         PostAsync($"/_sandbox/connections/{Uri.EscapeDataString(connectionId)}/expire?provider_config_key={Uri.EscapeDataString(providerConfigKey)}", new { }, ct);
 
     /// <summary>
+    /// Until reset, the mock provider's consent page sends <c>Cross-Origin-Opener-Policy: same-origin</c> when
+    /// <paramref name="crossOriginOpenerPolicy"/> (the opener then sees <c>popup.closed</c> = true), and approves by
+    /// itself <paramref name="approveAfter"/> after it loaded when given (null = a person clicks).
+    /// </summary>
+    public Task SetConsentAsync(bool crossOriginOpenerPolicy, TimeSpan? approveAfter = null, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/faults/consent", new
+        {
+            cross_origin_opener_policy = crossOriginOpenerPolicy,
+            approve_after_ms = approveAfter is { } after ? (int?)after.TotalMilliseconds : null,
+        }, ct);
+
+    /// <summary>Until reset, every provider logo answers 404 (a broken logo in the Connect UI).</summary>
+    public Task BreakLogosAsync(CancellationToken ct = default) => PostAsync("/_sandbox/faults/logos", new { missing = true }, ct);
+
+    /// <summary>
     /// Nango's per-key rate limit from now on: <paramref name="perMinute"/> secret-key calls a minute (0 = off), on a
     /// fresh window. <see cref="ResetAsync"/> restores the configured <c>Sandbox:RateLimitPerMinute</c>.
     /// </summary>
