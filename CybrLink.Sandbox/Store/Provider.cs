@@ -33,7 +33,10 @@ internal sealed record ConfigField(
     string? Pattern = null,
     bool Optional = false,
     int Order = 1,
-    bool Secret = false);
+    bool Secret = false,
+    string? Prefix = null,
+    string? Suffix = null,
+    IReadOnlyList<string>? Enum = null);
 
 /// <summary>Where an API key goes upstream: header name and value template (Nango's <c>proxy.headers</c>).</summary>
 internal sealed record ApiKeyPlacement(string Header, string ValueTemplate, string Label);

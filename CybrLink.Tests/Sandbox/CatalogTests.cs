@@ -79,6 +79,31 @@ public sealed class CatalogTests : SandboxHarness
     }
 
     [Fact]
+    public async Task Helpdesk_provider_has_one_prefixed_one_suffixed_and_one_enum_field_all_optional()
+    {
+        var (_, body) = await CallAsync(HttpMethod.Get, "/providers/sandbox-helpdesk");
+        var config = body!["data"]!["connection_config"]!;
+        Assert.Equal("https://", config["host"]!["prefix"]!.GetValue<string>());
+        Assert.Equal(".helpdesk.example", config["workspace"]!["suffix"]!.GetValue<string>());
+        Assert.Equal(["us", "eu", "ap"], config["region"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.All(config.AsObject(), f => Assert.True(f.Value!["optional"]!.GetValue<bool>()));
+        Assert.Null(config["host"]!["enum"]);
+    }
+
+    [Fact]
+    public async Task Logos_answer_404_while_the_logo_fault_is_on()
+    {
+        using var ok = await Http.GetAsync(Url("/images/template-logos/sandbox-mail.svg"));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        await Sandbox.Control.BreakLogosAsync();
+        using var missing = await Http.GetAsync(Url("/images/template-logos/sandbox-mail.svg"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        await Sandbox.Control.ResetAsync();
+        using var back = await Http.GetAsync(Url("/images/template-logos/sandbox-mail.svg"));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+    }
+
+    [Fact]
     public async Task Unknown_provider_is_404_not_found()
     {
         var (status, body) = await CallAsync(HttpMethod.Get, "/providers/nope");

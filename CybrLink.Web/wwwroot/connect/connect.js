@@ -19,6 +19,8 @@ const leave = document.getElementById('connect-leave');
 const restart = document.getElementById('connect-restart');
 const restartButton = document.getElementById('connect-restart-button');
 const config = JSON.parse(form.dataset.config);
+const logo = document.getElementById('connect-logo-image');
+const logoInitials = document.getElementById('connect-logo-initials');
 const text = config.text;
 
 const OAUTH_TIMEOUT_MS = 10 * 60 * 1000;
@@ -476,6 +478,18 @@ function handleStartError(current, error) {
 }
 
 // ---- Wiring ----
+
+// A provider logo that does not load shows the integration's initials, never a broken image. It may have failed
+// before this module ran, so its state is read as well as listened to.
+function showInitials() {
+  logo.hidden = true;
+  logoInitials.hidden = false;
+}
+
+if (logo && logoInitials) {
+  if (logo.complete && logo.naturalWidth === 0) showInitials();
+  else logo.addEventListener('error', showInitials);
+}
 
 function begin() {
   clearFieldErrors();
