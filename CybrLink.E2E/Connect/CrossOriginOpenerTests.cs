@@ -49,14 +49,13 @@ public sealed class CrossOriginOpenerTests(BrowserFixture browser, ConnectFixtur
         await popup.WaitForURLAsync(url => url.Contains("/_provider/"));
         await Expect(popup.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Sign in to ") })).ToBeVisibleAsync();
 
-        // While the person reads, the opener sees popup.closed = true: a calm wait with a way out, not an error.
-        await Expect(connect.Status).ToHaveTextAsync("Waiting for Sandbox Mail…");
-        await Expect(connect.StartAgain).ToBeVisibleAsync();
-
         await Expect(connect.Status).ToHaveTextAsync("Sandbox Mail is connected. You can close this window.",
             new() { Timeout = 30_000 });
         await Expect(connect.StartAgain).ToBeHiddenAsync();
+
+        // While the person read, the opener saw popup.closed = true: it waited calmly (with "Start again"), no error.
         var shown = await connect.StatusTextsAsync();
+        Assert.Contains("Waiting for Sandbox Mail…", shown);
         Assert.DoesNotContain(shown, t => t.Contains("closed before", StringComparison.Ordinal) || t.Contains("did not finish", StringComparison.Ordinal));
 
         // Browser report and webhook both arrive; the session is completed once, with one connection.
@@ -67,8 +66,33 @@ public sealed class CrossOriginOpenerTests(BrowserFixture browser, ConnectFixtur
     }
 
     [Fact]
+    public async Task Start_again_behind_COOP_opens_a_new_sign_in_window_that_completes()
+    {
+        await fx.Sandbox.Control.SetConsentAsync(crossOriginOpenerPolicy: true);
+        var session = await fx.CreateSessionAsync("sandbox-mail");
+        var connect = new ConnectUiPage(await _context.NewPageAsync());
+        await connect.OpenAsync(session.ConnectUrl);
+        var first = await connect.ConnectInPopupAsync();
+        await first.WaitForURLAsync(url => url.Contains("/_provider/"));
+
+        // The person really closed it: "Start again" opens a fresh window in the same click.
+        await first.CloseAsync();
+        await Expect(connect.StartAgain).ToBeVisibleAsync();
+        var second = await connect.Page.RunAndWaitForPopupAsync(() => connect.StartAgain.ClickAsync());
+        await ConnectUiPage.DecideAsync(second, "Approve");
+
+        await connect.ExpectConnectedAsync();
+        var recorded = await fx.GetSessionAsync(session.Id);
+        Assert.Equal("completed", recorded.GetProperty("status").GetString());
+        await WaitForWebhookDeliveredAsync(session.Id);
+        await AssertCompletedOnceAsync(session.Id, recorded);
+    }
+
+    [Fact]
     public async Task A_page_showing_an_error_turns_to_success_when_the_webhook_completes_the_session()
     {
+        // The webhook waits until the page shows its error, so the order is the one this story is about.
+        await fx.Sandbox.Control.HoldWebhooksAsync();
         var session = await fx.CreateSessionAsync("sandbox-mail");
         var page = await _context.NewPageAsync();
         // Nango's success message is lost and an error arrives in its place; the connection exists all the same.
@@ -88,7 +112,9 @@ public sealed class CrossOriginOpenerTests(BrowserFixture browser, ConnectFixtur
 
         await ConnectUiPage.DecideAsync(await connect.ConnectInPopupAsync(), "Approve");
         await Expect(connect.Status).ToHaveTextAsync("The connection did not finish. Please try again.");
+        await WaitForSessionStatusAsync(session.Id, "failed"); // the page's failure report has landed
 
+        await fx.Sandbox.Control.ReleaseWebhooksAsync();
         await Expect(connect.Status).ToHaveTextAsync("Sandbox Mail is connected. You can close this window.",
             new() { Timeout = 20_000 });
         await Expect(connect.ConnectButton).ToBeHiddenAsync();
@@ -105,6 +131,16 @@ public sealed class CrossOriginOpenerTests(BrowserFixture browser, ConnectFixtur
         Assert.Equal([recorded.GetProperty("connection_id").GetGuid()], connections);
         var target = sessionId.ToString();
         Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.Action == AuditActions.SessionCompleted && e.TargetId == target));
+    }
+
+    private async Task WaitForSessionStatusAsync(Guid sessionId, string status)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while ((await fx.GetSessionAsync(sessionId)).GetProperty("status").GetString() != status)
+        {
+            await timer.WaitForNextTickAsync(deadline.Token);
+        }
     }
 
     // The webhook is delivered asynchronously, as Nango's: wait (with a deadline) until CybrLink has answered it.

@@ -21,6 +21,14 @@ internal static class ControlEndpoints
         group.MapPost("/faults/refresh", FailRefreshAsync);
         group.MapPost("/faults/api", FailApiAsync);
         group.MapPost("/faults/consent", SetConsentAsync);
+        group.MapPost("/faults/webhooks", async (HttpRequest request, FaultState faults, CancellationToken ct) =>
+        {
+            if ((await ReadAsync<WebhookFault>(request, ct)).Hold ?? true)
+                faults.HoldWebhooks();
+            else
+                faults.ReleaseWebhooks();
+            return TypedResults.NoContent();
+        });
         group.MapPost("/faults/logos", async (HttpRequest request, FaultState faults, CancellationToken ct) =>
         {
             faults.LogosMissing = (await ReadAsync<LogoFault>(request, ct)).Missing ?? true;
@@ -118,6 +126,11 @@ internal static class ControlEndpoints
     {
         [JsonPropertyName("cross_origin_opener_policy")] public bool? CrossOriginOpenerPolicy { get; init; }
         [JsonPropertyName("approve_after_ms")] public int? ApproveAfterMs { get; init; }
+    }
+
+    private sealed record WebhookFault
+    {
+        [JsonPropertyName("hold")] public bool? Hold { get; init; }
     }
 
     private sealed record LogoFault

@@ -13,6 +13,7 @@ internal sealed class FaultState
     private CountedFault<ApiFaultMode>? _api;
     private ConsentBehaviour _consent = ConsentBehaviour.Normal;
     private bool _logosMissing;
+    private TaskCompletionSource? _webhookHold;
     private TaskCompletionSource _released = NewRelease();
     private TaskCompletionSource _hanging = NewRelease();
 
@@ -29,6 +30,21 @@ internal sealed class FaultState
 
     /// <summary>Provider logos answer 404 until reset (a logo that fails to load in the Connect UI).</summary>
     public bool LogosMissing { get { lock (_gate) return _logosMissing; } set { lock (_gate) _logosMissing = value; } }
+
+    /// <summary>Webhooks wait until <see cref="ReleaseWebhooks"/> or <see cref="Reset"/>.</summary>
+    public void HoldWebhooks() { lock (_gate) _webhookHold ??= NewRelease(); }
+
+    public void ReleaseWebhooks()
+    {
+        lock (_gate)
+        {
+            _webhookHold?.TrySetResult();
+            _webhookHold = null;
+        }
+    }
+
+    /// <summary>Completes at once unless webhooks are held.</summary>
+    public Task WebhooksReleased { get { lock (_gate) return _webhookHold?.Task ?? Task.CompletedTask; } }
 
     public int? TakeUpstreamStatus() { lock (_gate) return Take(ref _upstreamStatus, out var s) ? s : null; }
 
@@ -57,6 +73,8 @@ internal sealed class FaultState
             _api = null;
             _consent = ConsentBehaviour.Normal;
             _logosMissing = false;
+            _webhookHold?.TrySetResult();
+            _webhookHold = null;
             _released.TrySetResult();
             _released = NewRelease();
         }

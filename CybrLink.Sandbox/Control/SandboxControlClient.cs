@@ -48,6 +48,12 @@ public sealed class SandboxControlClient(HttpClient http, string baseUrl, string
             approve_after_ms = approveAfter is { } after ? (int?)after.TotalMilliseconds : null,
         }, ct);
 
+    /// <summary>Webhooks are not sent until <see cref="ReleaseWebhooksAsync"/> or <see cref="ResetAsync"/>.</summary>
+    public Task HoldWebhooksAsync(CancellationToken ct = default) => PostAsync("/_sandbox/faults/webhooks", new { hold = true }, ct);
+
+    /// <summary>Sends the held webhooks (each as it would have been) and stops holding new ones.</summary>
+    public Task ReleaseWebhooksAsync(CancellationToken ct = default) => PostAsync("/_sandbox/faults/webhooks", new { hold = false }, ct);
+
     /// <summary>Until reset, every provider logo answers 404 (a broken logo in the Connect UI).</summary>
     public Task BreakLogosAsync(CancellationToken ct = default) => PostAsync("/_sandbox/faults/logos", new { missing = true }, ct);
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using CybrLink.Sandbox.Control;
 using CybrLink.Sandbox.Infrastructure;
 using CybrLink.Sandbox.Store;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace CybrLink.Sandbox.Webhooks;
 /// errors and 5xx (never on 3xx/4xx). Unlike stock Nango it accepts loopback URLs, which is what tests need.
 /// </summary>
 internal sealed partial class WebhookSender(
-    IOptions<SandboxOptions> options, SandboxHttp http, TimeProvider time, ILogger<WebhookSender> logger)
+    IOptions<SandboxOptions> options, SandboxHttp http, TimeProvider time, FaultState faults, ILogger<WebhookSender> logger)
 {
     public const string UserAgent = "nango/0.71.4 (sandbox)";
     private const int MaxAttempts = 3;
@@ -44,6 +45,8 @@ internal sealed partial class WebhookSender(
 
     private async Task DeliverAsync(string url, string body)
     {
+        // A test may hold webhooks to order them after what the browser does; reset or release lets them go.
+        await faults.WebhooksReleased;
         var key = options.Value.WebhookSigningKey;
         var bytes = Encoding.UTF8.GetBytes(body);
         var hmac = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), bytes));

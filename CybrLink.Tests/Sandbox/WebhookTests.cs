@@ -68,6 +68,17 @@ public sealed class WebhookTests : SandboxHarness
     }
 
     [Fact]
+    public async Task Held_webhooks_wait_for_the_release_and_are_then_delivered()
+    {
+        await Sandbox.Control.HoldWebhooksAsync();
+        await ImportAsync("held");
+        Assert.Empty(await Sandbox.Control.GetWebhookDeliveriesAsync());
+
+        await Sandbox.Control.ReleaseWebhooksAsync();
+        Assert.Contains("\"held\"", (await _listener.NextAsync(Patience)).Body);
+    }
+
+    [Fact]
     public async Task A_connection_made_through_a_connect_session_carries_the_end_user()
     {
         await ConnectApiKeyAsync(await CreateSessionAsync("u7"));

@@ -24,8 +24,8 @@ const logoInitials = document.getElementById('connect-logo-initials');
 const text = config.text;
 
 const OAUTH_TIMEOUT_MS = 10 * 60 * 1000;
-// The WebSocket result can arrive just after the popup closes itself; wait this long before calling it closed.
-const CLOSED_GRACE_MS = 4000;
+// The WebSocket result can arrive just after the popup closes itself; wait this long before offering "Start again".
+const CLOSED_GRACE_MS = 1500;
 const POLL_MS = 2000;
 const REDIRECT_DELAY_MS = 1500;
 // Nango's rate limit (503 nango_busy + Retry-After): wait as told, at most this long, this many times.
