@@ -487,8 +487,9 @@ function showInitials() {
 }
 
 if (logo && logoInitials) {
-  if (logo.complete && logo.naturalWidth === 0) showInitials();
-  else logo.addEventListener('error', showInitials);
+  logo.addEventListener('error', showInitials);
+  // decode() rejects for an image that already failed; naturalWidth cannot tell (an SVG may have no natural size).
+  if (logo.complete) logo.decode().catch(showInitials);
 }
 
 function begin() {
