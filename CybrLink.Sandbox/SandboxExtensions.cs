@@ -4,6 +4,7 @@ using CybrLink.Sandbox.Control;
 using CybrLink.Sandbox.Infrastructure;
 using CybrLink.Sandbox.OAuth;
 using CybrLink.Sandbox.Proxy;
+using CybrLink.Sandbox.RateLimit;
 using CybrLink.Sandbox.Store;
 using CybrLink.Sandbox.Webhooks;
 using CybrLink.Sandbox.WebSockets;
@@ -66,6 +67,7 @@ public static class SandboxExtensions
         services.AddRouting();
         services.AddSingleton<SandboxStore>();
         services.AddSingleton<FaultState>();
+        services.AddSingleton<ApiRateLimiter>();
         services.AddSingleton<SandboxHttp>();
         services.AddSingleton<WebSocketHub>();
         services.AddSingleton<WebhookSender>();

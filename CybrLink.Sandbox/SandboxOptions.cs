@@ -36,6 +36,13 @@ public sealed class SandboxOptions : IValidatableObject
     /// </summary>
     public string? ConnectUiUrl { get; set; }
 
+    /// <summary>
+    /// Nango's <c>DEFAULT_RATE_LIMIT_PER_MIN</c>: secret-key API calls (including <c>/proxy</c>) allowed per minute;
+    /// 0 = no limit (Nango's <c>FLAG_API_RATE_LIMIT_ENABLED=false</c>). Tests can change it at run time.
+    /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Sandbox:RateLimitPerMinute must be 0 (no limit) or more.")]
+    public int RateLimitPerMinute { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!IsEmptyOrHttpUrl(WebhookUrl))

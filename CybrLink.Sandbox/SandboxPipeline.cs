@@ -40,8 +40,8 @@ internal static partial class SandboxPipeline
     {
         app.MapGet("/", RootAsync);
         app.MapGet("/health", () => NangoResults.Json(new { result = "ok" }));
-        app.MapGet("/images/template-logos/{file}", (string file) =>
-            file.EndsWith(".svg", StringComparison.Ordinal) && Logos.Find(file[..^4]) is { } svg
+        app.MapGet("/images/template-logos/{file}", (string file, FaultState faults) =>
+            !faults.LogosMissing && file.EndsWith(".svg", StringComparison.Ordinal) && Logos.Find(file[..^4]) is { } svg
                 ? TypedResults.Text(svg, "image/svg+xml")
                 : Results.NotFound());
         app.MapProviders();
@@ -118,7 +118,9 @@ internal static partial class SandboxPipeline
                 return;
             }
             // Hang until the test resets the faults or the client gives up.
-            await Task.WhenAny(faults.Released, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            var released = faults.Released;
+            faults.NoteHanging();
+            await Task.WhenAny(released, Task.Delay(Timeout.Infinite, context.RequestAborted));
             if (context.RequestAborted.IsCancellationRequested)
                 return;
         }

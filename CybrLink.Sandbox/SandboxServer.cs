@@ -29,6 +29,7 @@ public static class SandboxServer
             WebhookRetryDelay = options.WebhookRetryDelay,
             WebhookTimeout = options.WebhookTimeout,
             ConnectUiUrl = options.ConnectUiUrl,
+            RateLimitPerMinute = options.RateLimitPerMinute,
         };
         SandboxExtensions.FillInKeys(effective);
 

@@ -38,6 +38,7 @@ public sealed record NangoField
     [JsonPropertyName("hidden")] public bool? Hidden { get; init; }
     [JsonPropertyName("prefix")] public string? Prefix { get; init; }
     [JsonPropertyName("suffix")] public string? Suffix { get; init; }
+    [JsonPropertyName("enum")] public IReadOnlyList<string>? Enum { get; init; }
     [JsonPropertyName("automated")] public bool? Automated { get; init; }
 }
 

@@ -13,6 +13,20 @@ public sealed class ConnectUiPage(IPage page)
     public ILocator ConnectButton => Page.Locator("#connect-button");
     public ILocator Status => Page.GetByRole(AriaRole.Status);
     public ILocator NewTabLink => Page.GetByRole(AriaRole.Link, new() { Name = "Continue in a new tab" });
+    public ILocator StartAgain => Page.GetByRole(AriaRole.Button, new() { Name = "Start again" });
+
+    /// <summary>Records every text the status line shows, so a test can prove an error never flashed by.</summary>
+    public Task RecordStatusTextsAsync() => Page.AddInitScriptAsync("""
+        window.__statusTexts = [];
+        document.addEventListener('DOMContentLoaded', () => {
+          const status = document.getElementById('connect-status');
+          if (!status) return;
+          new MutationObserver(() => window.__statusTexts.push(status.textContent.trim()))
+            .observe(status, { childList: true, characterData: true, subtree: true });
+        });
+        """);
+
+    public Task<string[]> StatusTextsAsync() => Page.EvaluateAsync<string[]>("window.__statusTexts");
 
     public async Task<IResponse?> OpenAsync(string connectUrl)
     {

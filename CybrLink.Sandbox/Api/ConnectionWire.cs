@@ -19,7 +19,7 @@ internal sealed record ApiConnectionListItem(
 {
     public static ApiConnectionListItem From(Connection c) => new(
         c.Id, c.ConnectionId, c.ProviderConfigKey, c.Provider, ApiConnectionError.From(c), ApiEndUser.From(c.EndUser), c.Tags,
-        c.Metadata, Iso.Format(c.CreatedAt));
+        c.Metadata, Iso.FormatOffset(c.CreatedAt));
 }
 
 internal sealed record ApiConnectionError(

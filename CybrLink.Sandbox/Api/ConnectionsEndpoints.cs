@@ -99,7 +99,7 @@ internal static partial class ConnectionsEndpoints
         {
             Id = rowId, ConnectionId = id, ProviderConfigKey = integration.UniqueKey, Provider = provider.Name,
             EndUser = user, Tags = EndUserReader.MergeTags(user, tags),
-            Metadata = (JsonObject?)metadata?.DeepClone(), ConnectionConfig = (JsonObject?)config?.DeepClone() ?? [],
+            Metadata = (JsonObject?)metadata?.DeepClone() ?? [], ConnectionConfig = (JsonObject?)config?.DeepClone() ?? [],
             WebhookUrlOverride = string.IsNullOrEmpty(webhookUrl) ? null : webhookUrl,
             Credentials = credentials, CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now,
         });

@@ -71,6 +71,9 @@ internal static partial class IntegrationsEndpoints
         var provider = providerName is null ? null : store.FindProvider(providerName);
         if (providerName is not null && provider is null)
             v.Add("custom", "Invalid provider", "provider");
+        // Nango refuses settings a provider has no schema for, instead of storing them silently.
+        if (provider is not null && integrationConfig is { Count: > 0 } && !provider.TakesIntegrationConfig)
+            v.Add("custom", $"Provider {provider.Name} does not accept integration_config", "integration_config");
         if (!v.IsValid)
             return NangoResults.InvalidBody(v.Issues);
 

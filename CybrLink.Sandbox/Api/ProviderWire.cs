@@ -53,8 +53,12 @@ internal sealed record ApiField(
     [property: JsonPropertyName("optional"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Optional,
     [property: JsonPropertyName("order")] int Order,
     [property: JsonPropertyName("automated")] bool Automated,
-    [property: JsonPropertyName("secret"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Secret)
+    [property: JsonPropertyName("secret"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Secret,
+    [property: JsonPropertyName("prefix"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Prefix = null,
+    [property: JsonPropertyName("suffix"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Suffix = null,
+    [property: JsonPropertyName("enum"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Enum = null)
 {
     public static ApiField From(ConfigField f) =>
-        new("string", f.Title, f.Description, f.Example, f.Pattern, f.Optional, f.Order, false, f.Secret ? true : null);
+        new("string", f.Title, f.Description, f.Example, f.Pattern, f.Optional, f.Order, false, f.Secret ? true : null,
+            f.Prefix, f.Suffix, f.Enum);
 }

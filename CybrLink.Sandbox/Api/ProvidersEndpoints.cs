@@ -20,19 +20,13 @@ internal static partial class ProvidersEndpoints
         if (Strict.OnlyQuery(request, "search") is { } invalid)
             return invalid;
         var providers = store.Providers.AsEnumerable();
-        var search = request.Query["search"].ToString();
-        if (search.Length > 0)
+        if (request.Query.ContainsKey("search"))
         {
-            Regex regex;
-            try
-            {
-                regex = new Regex(search, RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(100));
-            }
-            catch (ArgumentException)
-            {
-                return NangoResults.InvalidQuery([new ZodIssue("custom", "Invalid regular expression", ["search"])]);
-            }
-            providers = providers.Where(p => regex.IsMatch(p.Name));
+            // Nango checks the value against a character list first, then matches it as plain text (seen live, 0.71.4).
+            var search = request.Query["search"].ToString();
+            if (!SearchRegex().IsMatch(search))
+                return NangoResults.InvalidQuery([new ZodIssue("invalid_string", "Invalid", ["search"])]);
+            providers = providers.Where(p => p.Name.Contains(search, StringComparison.OrdinalIgnoreCase));
         }
         return NangoResults.Json(new { data = providers.Select(p => ApiProvider.From(p, request)) });
     }
@@ -51,4 +45,7 @@ internal static partial class ProvidersEndpoints
 
     [GeneratedRegex("^[a-zA-Z0-9_-]+$")]
     private static partial Regex ProviderNameRegex();
+
+    [GeneratedRegex("^[a-zA-Z0-9~:.@ _-]+$")]
+    private static partial Regex SearchRegex();
 }

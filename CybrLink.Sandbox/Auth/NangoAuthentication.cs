@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using CybrLink.Sandbox.Infrastructure;
+using CybrLink.Sandbox.RateLimit;
 using CybrLink.Sandbox.Store;
 
 namespace CybrLink.Sandbox.Auth;
@@ -76,25 +78,41 @@ internal sealed partial class NangoAuthentication(IOptions<SandboxOptions> optio
 
 internal static class AuthenticationFilters
 {
-    /// <summary>Secret key only.</summary>
-    public static TBuilder RequireSecretKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter((context, next) => Run(context, next, allowSession: false, sessionOnly: false));
+    /// <summary>Secret key only. <paramref name="rateLimited"/> = false for the sandbox's own controls, which Nango has not.</summary>
+    public static TBuilder RequireSecretKey<TBuilder>(this TBuilder builder, bool rateLimited = true) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter((context, next) => Run(context, next, allowSession: false, sessionOnly: false, rateLimited));
 
     /// <summary>Secret key or connect session token (what Connect UI reads with).</summary>
     public static TBuilder RequireSecretKeyOrSession<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter((context, next) => Run(context, next, allowSession: true, sessionOnly: false));
+        builder.AddEndpointFilter((context, next) => Run(context, next, allowSession: true, sessionOnly: false, rateLimited: true));
 
     /// <summary>Connect session token only.</summary>
     public static TBuilder RequireSession<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter((context, next) => Run(context, next, allowSession: true, sessionOnly: true));
+        builder.AddEndpointFilter((context, next) => Run(context, next, allowSession: true, sessionOnly: true, rateLimited: true));
 
-    private static async ValueTask<object?> Run(EndpointFilterInvocationContext context, EndpointFilterDelegate next, bool allowSession, bool sessionOnly)
+    private static async ValueTask<object?> Run(EndpointFilterInvocationContext context, EndpointFilterDelegate next,
+        bool allowSession, bool sessionOnly, bool rateLimited)
     {
         var http = context.HttpContext;
         var (caller, error) = http.RequestServices.GetRequiredService<NangoAuthentication>().FromHeader(http.Request, allowSession, sessionOnly);
         if (error is not null)
             return error;
         caller!.Attach(http);
+        // Nango limits after authentication, per account key; the sandbox has one secret key, so one window.
+        if (rateLimited && caller.Session is null
+            && http.RequestServices.GetRequiredService<ApiRateLimiter>().Consume("secret-key") is { } decision)
+        {
+            var headers = http.Response.Headers;
+            headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+            if (!decision.Allowed)
+            {
+                headers.RetryAfter = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+                return NangoResults.Json(new { error = new { code = "too_many_request", method = http.Request.Method, path = http.Request.Path.Value } },
+                    StatusCodes.Status429TooManyRequests);
+            }
+        }
         return await next(context);
     }
 }

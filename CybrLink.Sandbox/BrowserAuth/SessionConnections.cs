@@ -64,11 +64,12 @@ internal sealed partial class SessionConnections(SandboxStore store, TimeProvide
         var (connection, overridden) = store.Upsert(integration.UniqueKey, id, (rowId, existing) => new Connection
         {
             Id = rowId, ConnectionId = id, ProviderConfigKey = integration.UniqueKey, Provider = provider.Name,
-            EndUser = session.EndUser, Tags = session.Tags, Metadata = existing?.Metadata,
+            EndUser = session.EndUser, Tags = session.Tags, Metadata = existing?.Metadata ?? [],
             ConnectionConfig = config, WebhookUrlOverride = session.WebhookUrlOverride ?? existing?.WebhookUrlOverride,
             Credentials = credentials, CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now,
         });
-        webhooks.Send(connection, overridden ? WebhookOperations.Override : WebhookOperations.Creation, provider.AuthMode);
+        webhooks.Send(connection, overridden ? WebhookOperations.Override : WebhookOperations.Creation, provider.AuthMode,
+            fromConnectSession: true);
         return connection;
     }
 
@@ -82,7 +83,7 @@ internal sealed partial class SessionConnections(SandboxStore store, TimeProvide
             Credentials = new ApiKeyCredentials(""), CreatedAt = time.GetUtcNow(),
         };
         webhooks.Send(transient, session.ReconnectConnectionId is null ? WebhookOperations.Creation : WebhookOperations.Override,
-            provider.AuthMode, error);
+            provider.AuthMode, error, fromConnectSession: true);
     }
 
     [GeneratedRegex(@"^(params|authorization_params|credentials)\[([^\[\]]+)\]$")]

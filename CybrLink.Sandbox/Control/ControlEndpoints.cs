@@ -2,26 +2,43 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CybrLink.Sandbox.Auth;
 using CybrLink.Sandbox.Infrastructure;
+using CybrLink.Sandbox.RateLimit;
 using CybrLink.Sandbox.Store;
 using CybrLink.Sandbox.Webhooks;
 
 namespace CybrLink.Sandbox.Control;
 
 /// <summary>
-/// Test controls under <c>/_sandbox</c> (secret key): fault switches, token expiry, webhook log. Not part of Nango;
+/// Test controls under <c>/_sandbox</c> (secret key, never rate limited): fault switches, the rate limit, token expiry, webhook log. Not part of Nango;
 /// <see cref="SandboxControlClient"/> is their typed client.
 /// </summary>
 internal static class ControlEndpoints
 {
     public static void MapControl(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/_sandbox").RequireSecretKey();
+        var group = app.MapGroup("/_sandbox").RequireSecretKey(rateLimited: false);
         group.MapPost("/faults/upstream", FailUpstreamAsync);
         group.MapPost("/faults/refresh", FailRefreshAsync);
         group.MapPost("/faults/api", FailApiAsync);
-        group.MapPost("/reset", (FaultState faults) =>
+        group.MapPost("/faults/consent", SetConsentAsync);
+        group.MapPost("/faults/webhooks", async (HttpRequest request, FaultState faults, CancellationToken ct) =>
+        {
+            if ((await ReadAsync<WebhookFault>(request, ct)).Hold ?? true)
+                faults.HoldWebhooks();
+            else
+                faults.ReleaseWebhooks();
+            return TypedResults.NoContent();
+        });
+        group.MapPost("/faults/logos", async (HttpRequest request, FaultState faults, CancellationToken ct) =>
+        {
+            faults.LogosMissing = (await ReadAsync<LogoFault>(request, ct)).Missing ?? true;
+            return TypedResults.NoContent();
+        });
+        group.MapPost("/rate-limit", SetRateLimitAsync);
+        group.MapPost("/reset", (FaultState faults, ApiRateLimiter rateLimiter) =>
         {
             faults.Reset();
+            rateLimiter.Reset();
             return TypedResults.NoContent();
         });
         group.MapPost("/connections/{connectionId}/expire", ExpireAccessToken);
@@ -59,6 +76,25 @@ internal static class ControlEndpoints
         return TypedResults.NoContent();
     }
 
+    private static async Task<IResult> SetConsentAsync(HttpRequest request, FaultState faults, CancellationToken ct)
+    {
+        var fault = await ReadAsync<ConsentFault>(request, ct);
+        if (fault.ApproveAfterMs is < 0)
+            return NangoResults.InvalidBody("approve_after_ms must not be negative", "approve_after_ms");
+        faults.Consent = new ConsentBehaviour(fault.CrossOriginOpenerPolicy ?? false,
+            fault.ApproveAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> SetRateLimitAsync(HttpRequest request, ApiRateLimiter rateLimiter, CancellationToken ct)
+    {
+        var setting = await ReadAsync<RateLimitSetting>(request, ct);
+        if (setting.PerMinute is not { } perMinute || perMinute < 0)
+            return NangoResults.InvalidBody("per_minute must be a number of calls, 0 = no limit", "per_minute");
+        rateLimiter.Set(perMinute);
+        return TypedResults.NoContent();
+    }
+
     /// <summary>Makes the stored access token already expired, so the next proxy call refreshes it.</summary>
     private static IResult ExpireAccessToken(string connectionId, HttpRequest request, SandboxStore store, TimeProvider time)
     {
@@ -84,6 +120,27 @@ internal static class ControlEndpoints
     private sealed record CountFault
     {
         [JsonPropertyName("count")] public int? Count { get; init; }
+    }
+
+    private sealed record ConsentFault
+    {
+        [JsonPropertyName("cross_origin_opener_policy")] public bool? CrossOriginOpenerPolicy { get; init; }
+        [JsonPropertyName("approve_after_ms")] public int? ApproveAfterMs { get; init; }
+    }
+
+    private sealed record WebhookFault
+    {
+        [JsonPropertyName("hold")] public bool? Hold { get; init; }
+    }
+
+    private sealed record LogoFault
+    {
+        [JsonPropertyName("missing")] public bool? Missing { get; init; }
+    }
+
+    private sealed record RateLimitSetting
+    {
+        [JsonPropertyName("per_minute")] public int? PerMinute { get; init; }
     }
 
     private sealed record ApiFault

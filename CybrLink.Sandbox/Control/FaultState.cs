@@ -11,7 +11,11 @@ internal sealed class FaultState
     private CountedFault<TimeSpan>? _upstreamDelay;
     private CountedFault<bool>? _refresh;
     private CountedFault<ApiFaultMode>? _api;
+    private ConsentBehaviour _consent = ConsentBehaviour.Normal;
+    private bool _logosMissing;
+    private TaskCompletionSource? _webhookHold;
     private TaskCompletionSource _released = NewRelease();
+    private TaskCompletionSource _hanging = NewRelease();
 
     public void FailUpstream(int status, int? count) { lock (_gate) _upstreamStatus = new(status, count); }
 
@@ -20,6 +24,27 @@ internal sealed class FaultState
     public void FailRefresh(int? count) { lock (_gate) _refresh = new(true, count); }
 
     public void FailApi(ApiFaultMode mode, int? count) { lock (_gate) _api = new(mode, count); }
+
+    /// <summary>How the mock provider's consent page behaves until reset.</summary>
+    public ConsentBehaviour Consent { get { lock (_gate) return _consent; } set { lock (_gate) _consent = value; } }
+
+    /// <summary>Provider logos answer 404 until reset (a logo that fails to load in the Connect UI).</summary>
+    public bool LogosMissing { get { lock (_gate) return _logosMissing; } set { lock (_gate) _logosMissing = value; } }
+
+    /// <summary>Webhooks wait until <see cref="ReleaseWebhooks"/> or <see cref="Reset"/>.</summary>
+    public void HoldWebhooks() { lock (_gate) _webhookHold ??= NewRelease(); }
+
+    public void ReleaseWebhooks()
+    {
+        lock (_gate)
+        {
+            _webhookHold?.TrySetResult();
+            _webhookHold = null;
+        }
+    }
+
+    /// <summary>Completes at once unless webhooks are held.</summary>
+    public Task WebhooksReleased { get { lock (_gate) return _webhookHold?.Task ?? Task.CompletedTask; } }
 
     public int? TakeUpstreamStatus() { lock (_gate) return Take(ref _upstreamStatus, out var s) ? s : null; }
 
@@ -32,14 +57,24 @@ internal sealed class FaultState
     /// <summary>Completes when the faults are reset: hanging API calls wait on it.</summary>
     public Task Released { get { lock (_gate) return _released.Task; } }
 
+    /// <summary>Completes once a call is held by the hang fault: a test's deterministic "it is pending now".</summary>
+    public Task Hanging { get { lock (_gate) return _hanging.Task; } }
+
+    public void NoteHanging() { lock (_gate) _hanging.TrySetResult(); }
+
     public void Reset()
     {
         lock (_gate)
         {
+            _hanging = NewRelease();
             _upstreamStatus = null;
             _upstreamDelay = null;
             _refresh = null;
             _api = null;
+            _consent = ConsentBehaviour.Normal;
+            _logosMissing = false;
+            _webhookHold?.TrySetResult();
+            _webhookHold = null;
             _released.TrySetResult();
             _released = NewRelease();
         }
@@ -59,6 +94,17 @@ internal sealed class FaultState
     }
 
     private sealed record CountedFault<T>(T Value, int? Remaining);
+}
+
+/// <summary>
+/// The consent page as real providers serve it: <see cref="CrossOriginOpenerPolicy"/> sends
+/// <c>Cross-Origin-Opener-Policy: same-origin</c> (Linear, Stripe, Bluesky), which makes the opener's
+/// <c>popup.closed</c> read true; <see cref="ApproveAfter"/> makes the page approve by itself after that long,
+/// as a person who reads first.
+/// </summary>
+internal sealed record ConsentBehaviour(bool CrossOriginOpenerPolicy, TimeSpan? ApproveAfter)
+{
+    public static readonly ConsentBehaviour Normal = new(false, null);
 }
 
 /// <summary>How the Nango API misbehaves: a 500 <c>generic_error_support</c>, or no answer until reset.</summary>

@@ -36,7 +36,35 @@ public sealed class SandboxControlClient(HttpClient http, string baseUrl, string
     public Task ExpireAccessTokenAsync(string providerConfigKey, string connectionId, CancellationToken ct = default) =>
         PostAsync($"/_sandbox/connections/{Uri.EscapeDataString(connectionId)}/expire?provider_config_key={Uri.EscapeDataString(providerConfigKey)}", new { }, ct);
 
-    /// <summary>Clears every fault and releases hanging calls. Data (integrations, connections) stays.</summary>
+    /// <summary>
+    /// Until reset, the mock provider's consent page sends <c>Cross-Origin-Opener-Policy: same-origin</c> when
+    /// <paramref name="crossOriginOpenerPolicy"/> (the opener then sees <c>popup.closed</c> = true), and approves by
+    /// itself <paramref name="approveAfter"/> after it loaded when given (null = a person clicks).
+    /// </summary>
+    public Task SetConsentAsync(bool crossOriginOpenerPolicy, TimeSpan? approveAfter = null, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/faults/consent", new
+        {
+            cross_origin_opener_policy = crossOriginOpenerPolicy,
+            approve_after_ms = approveAfter is { } after ? (int?)after.TotalMilliseconds : null,
+        }, ct);
+
+    /// <summary>Webhooks are not sent until <see cref="ReleaseWebhooksAsync"/> or <see cref="ResetAsync"/>.</summary>
+    public Task HoldWebhooksAsync(CancellationToken ct = default) => PostAsync("/_sandbox/faults/webhooks", new { hold = true }, ct);
+
+    /// <summary>Sends the held webhooks (each as it would have been) and stops holding new ones.</summary>
+    public Task ReleaseWebhooksAsync(CancellationToken ct = default) => PostAsync("/_sandbox/faults/webhooks", new { hold = false }, ct);
+
+    /// <summary>Until reset, every provider logo answers 404 (a broken logo in the Connect UI).</summary>
+    public Task BreakLogosAsync(CancellationToken ct = default) => PostAsync("/_sandbox/faults/logos", new { missing = true }, ct);
+
+    /// <summary>
+    /// Nango's per-key rate limit from now on: <paramref name="perMinute"/> secret-key calls a minute (0 = off), on a
+    /// fresh window. <see cref="ResetAsync"/> restores the configured <c>Sandbox:RateLimitPerMinute</c>.
+    /// </summary>
+    public Task SetRateLimitAsync(int perMinute, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/rate-limit", new { per_minute = perMinute }, ct);
+
+    /// <summary>Clears every fault, restores the configured rate limit and releases hanging calls. Data (integrations, connections) stays.</summary>
     public Task ResetAsync(CancellationToken ct = default) => PostAsync("/_sandbox/reset", new { }, ct);
 
     /// <summary>Every webhook attempt made so far, oldest first.</summary>

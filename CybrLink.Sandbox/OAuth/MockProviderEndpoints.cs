@@ -26,7 +26,7 @@ internal static class MockProviderEndpoints
         group.MapGet("/docs", Docs);
     }
 
-    private static IResult ShowConsent(string provider, HttpRequest request, SandboxStore store)
+    private static IResult ShowConsent(string provider, HttpRequest request, SandboxStore store, FaultState faults)
     {
         var q = request.Query;
         var (client, error) = FindClient(store, provider, q["client_id"]);
@@ -57,7 +57,14 @@ internal static class MockProviderEndpoints
               <button type="submit" name="decision" value="deny">Deny</button>
             </form>
             """;
-        return HtmlPage.Render($"Authorize {client.UniqueKey} - {providerName}", body);
+        var behaviour = faults.Consent;
+        if (behaviour.CrossOriginOpenerPolicy)
+            request.HttpContext.Response.Headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        // A person who reads before approving: the page clicks Approve by itself, so a test needs no sleep.
+        var script = behaviour.ApproveAfter is { } after
+            ? $"setTimeout(function(){{document.querySelector('button[value=approve]').click();}},{(long)after.TotalMilliseconds});"
+            : null;
+        return HtmlPage.Render($"Authorize {client.UniqueKey} - {providerName}", body, script: script);
     }
 
     private static async Task<IResult> DecideAsync(string provider, HttpRequest request, SandboxStore store, TimeProvider time)

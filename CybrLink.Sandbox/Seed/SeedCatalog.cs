@@ -24,7 +24,16 @@ internal static class SeedCatalog
             [new ConfigField("subdomain", "Subdomain", "The subdomain of your Sandbox CRM account, as in https://<subdomain>.crm.example",
                 Example: "acme", Pattern: "^[a-z0-9-]+$")],
             new ApiKeyPlacement("X-Api-Key", "${apiKey}", "API Key")),
-        new(Helpdesk, "Sandbox Helpdesk", AuthModes.Basic, ["support"], [], []),
+        // One field of each kind Nango's providers use (prefix, suffix, enum), all optional so existing flows still run.
+        new(Helpdesk, "Sandbox Helpdesk", AuthModes.Basic, ["support"], [],
+            [
+                new ConfigField("host", "Host", "Where your Sandbox Helpdesk is served", Example: "help.acme.example",
+                    Pattern: "^[a-z0-9.-]+$", Optional: true, Order: 1, Prefix: "https://"),
+                new ConfigField("workspace", "Workspace", "Your workspace name", Example: "acme",
+                    Pattern: "^[a-z0-9-]+$", Optional: true, Order: 2, Suffix: ".helpdesk.example"),
+                new ConfigField("region", "Region", "The data region of your account", Optional: true, Order: 3,
+                    Enum: ["us", "eu", "ap"]),
+            ]),
     ];
 
     public static IEnumerable<Integration> Integrations(DateTimeOffset now)

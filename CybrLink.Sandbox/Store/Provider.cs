@@ -8,8 +8,12 @@ internal sealed record Provider(
     IReadOnlyList<string> Categories,
     IReadOnlyList<string> DefaultScopes,
     IReadOnlyList<ConfigField> ConnectionConfig,
-    ApiKeyPlacement? ApiKey = null)
+    ApiKeyPlacement? ApiKey = null,
+    IReadOnlyList<ConfigField>? IntegrationConfig = null)
 {
+    /// <summary>Whether an integration of this provider may carry <c>integration_config</c> (none of the seeds does).</summary>
+    public bool TakesIntegrationConfig => IntegrationConfig is { Count: > 0 };
+
     public bool IsOAuth2 => AuthMode == AuthModes.OAuth2;
 }
 
@@ -29,7 +33,10 @@ internal sealed record ConfigField(
     string? Pattern = null,
     bool Optional = false,
     int Order = 1,
-    bool Secret = false);
+    bool Secret = false,
+    string? Prefix = null,
+    string? Suffix = null,
+    IReadOnlyList<string>? Enum = null);
 
 /// <summary>Where an API key goes upstream: header name and value template (Nango's <c>proxy.headers</c>).</summary>
 internal sealed record ApiKeyPlacement(string Header, string ValueTemplate, string Label);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using CybrLink.Sandbox.Control;
 using CybrLink.Sandbox.Infrastructure;
 using CybrLink.Sandbox.Store;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace CybrLink.Sandbox.Webhooks;
 /// errors and 5xx (never on 3xx/4xx). Unlike stock Nango it accepts loopback URLs, which is what tests need.
 /// </summary>
 internal sealed partial class WebhookSender(
-    IOptions<SandboxOptions> options, SandboxHttp http, TimeProvider time, ILogger<WebhookSender> logger)
+    IOptions<SandboxOptions> options, SandboxHttp http, TimeProvider time, FaultState faults, ILogger<WebhookSender> logger)
 {
     public const string UserAgent = "nango/0.71.4 (sandbox)";
     private const int MaxAttempts = 3;
@@ -22,12 +23,16 @@ internal sealed partial class WebhookSender(
     /// <summary>Every attempt made so far, for tests that assert retries.</summary>
     public IReadOnlyList<WebhookDelivery> Deliveries => [.. _deliveries];
 
-    public void Send(Connection connection, string operation, string authMode, WebhookError? error = null)
+    /// <summary>
+    /// Sends an <c>auth</c> webhook. Nango puts <c>endUser</c> in it only for connections made through a connect
+    /// session (<paramref name="fromConnectSession"/>), not for imports nor refresh failures.
+    /// </summary>
+    public void Send(Connection connection, string operation, string authMode, WebhookError? error = null, bool fromConnectSession = false)
     {
         var body = new AuthWebhook(
             operation, error is null, connection.ConnectionId, connection.ProviderConfigKey, authMode, connection.Provider,
             connection.Tags.Count > 0 ? connection.Tags : null,
-            connection.EndUser is { } user
+            fromConnectSession && connection.EndUser is { } user
                 ? new WebhookEndUser(user.Id, user.Email, user.Organization?.Id, user.Tags ?? new Dictionary<string, string>())
                 : null,
             error);
@@ -40,6 +45,8 @@ internal sealed partial class WebhookSender(
 
     private async Task DeliverAsync(string url, string body)
     {
+        // A test may hold webhooks to order them after what the browser does; reset or release lets them go.
+        await faults.WebhooksReleased;
         var key = options.Value.WebhookSigningKey;
         var bytes = Encoding.UTF8.GetBytes(body);
         var hmac = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), bytes));

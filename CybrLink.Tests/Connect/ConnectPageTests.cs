@@ -257,6 +257,50 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Prefix_and_suffix_are_attached_to_their_input_and_read_out_and_an_enum_is_a_select()
+    {
+        var (_, token) = await CreateSessionAsync("sandbox-helpdesk");
+        var (status, html) = await OpenAsync(token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+
+        var host = page.GetElementById("field-host")!;
+        var prefix = page.GetElementById("field-host-prefix")!;
+        Assert.Equal("INPUT", host.TagName);
+        Assert.Equal("https://", prefix.TextContent);
+        Assert.Same(prefix, host.PreviousElementSibling);
+        Assert.Contains("field-host-prefix", host.GetAttribute("aria-describedby")!.Split(' '));
+
+        var workspace = page.GetElementById("field-workspace")!;
+        var suffix = page.GetElementById("field-workspace-suffix")!;
+        Assert.Equal(".helpdesk.example", suffix.TextContent);
+        Assert.Same(suffix, workspace.NextElementSibling);
+        Assert.Contains("field-workspace-suffix", workspace.GetAttribute("aria-describedby")!.Split(' '));
+
+        var region = page.GetElementById("field-region")!;
+        Assert.Equal("SELECT", region.TagName);
+        Assert.Equal("region", region.GetAttribute("data-field"));
+        Assert.False(region.HasAttribute("required")); // optional in the provider's data
+        Assert.Equal(["", "us", "eu", "ap"], region.QuerySelectorAll("option").Select(o => o.GetAttribute("value")));
+        Assert.Equal("field-region", page.QuerySelector("label[for=field-region]")!.GetAttribute("for"));
+    }
+
+    [Fact]
+    public async Task A_logo_has_an_initials_badge_ready_for_when_it_fails_to_load()
+    {
+        var (_, token) = await CreateSessionAsync("sandbox-helpdesk");
+        var (_, html) = await OpenAsync(token);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+
+        var logo = page.GetElementById("connect-logo-image")!;
+        Assert.EndsWith("/sandbox-helpdesk.svg", logo.GetAttribute("src"), StringComparison.Ordinal);
+        Assert.False(logo.HasAttribute("onerror")); // the page policy allows no inline handlers; connect.js swaps it
+        var initials = page.GetElementById("connect-logo-initials")!;
+        Assert.Equal("SH", initials.TextContent);
+        Assert.True(initials.HasAttribute("hidden"));
+    }
+
     private static async Task<(string Header, string Token)> AntiforgeryAsync(HttpClient browser)
     {
         var html = await (await browser.GetAsync("/connect")).Content.ReadAsStringAsync();

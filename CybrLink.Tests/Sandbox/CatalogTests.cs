@@ -38,11 +38,69 @@ public sealed class CatalogTests : SandboxHarness
         Assert.Equal("API Key", body["data"]!["credentials"]!["apiKey"]!["title"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task Provider_search_is_a_case_insensitive_regex_on_the_name()
+    [Theory]
+    [InlineData("CRM", new[] { "sandbox-crm" })]
+    [InlineData("box-", new[] { "sandbox-crm", "sandbox-helpdesk", "sandbox-mail" })]
+    [InlineData("sandbox.crm", new string[0])] // '.' is an allowed character, matched literally
+    public async Task Provider_search_matches_the_name_as_case_insensitive_plain_text(string search, string[] expected)
     {
-        var (_, body) = await CallAsync(HttpMethod.Get, "/providers?search=^SANDBOX-(crm|mail)$");
-        Assert.Equal(2, body!["data"]!.AsArray().Count);
+        var (status, body) = await CallAsync(HttpMethod.Get, "/providers?search=" + Uri.EscapeDataString(search));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(expected, body!["data"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("^sandbox")]
+    [InlineData("(crm|mail)")]
+    [InlineData("")]
+    public async Task Provider_search_outside_nangos_character_list_is_400_invalid_query_params(string search)
+    {
+        var (status, body) = await CallAsync(HttpMethod.Get, "/providers?search=" + Uri.EscapeDataString(search));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_query_params", ErrorCode(body));
+        Assert.Equal(["search"], ErrorPath(body));
+    }
+
+    [Fact]
+    public async Task Integration_config_for_a_provider_that_takes_none_is_400_invalid_body()
+    {
+        var (status, body) = await CallAsync(HttpMethod.Post, "/integrations", new
+        {
+            provider = "sandbox-crm",
+            unique_key = "crm-with-config",
+            integration_config = new { baseUrl = "https://crm.example" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_body", ErrorCode(body));
+        Assert.Equal(["integration_config"], ErrorPath(body));
+
+        var (missing, _) = await CallAsync(HttpMethod.Get, "/integrations/crm-with-config");
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+    }
+
+    [Fact]
+    public async Task Helpdesk_provider_has_one_prefixed_one_suffixed_and_one_enum_field_all_optional()
+    {
+        var (_, body) = await CallAsync(HttpMethod.Get, "/providers/sandbox-helpdesk");
+        var config = body!["data"]!["connection_config"]!;
+        Assert.Equal("https://", config["host"]!["prefix"]!.GetValue<string>());
+        Assert.Equal(".helpdesk.example", config["workspace"]!["suffix"]!.GetValue<string>());
+        Assert.Equal(["us", "eu", "ap"], config["region"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.All(config.AsObject(), f => Assert.True(f.Value!["optional"]!.GetValue<bool>()));
+        Assert.Null(config["host"]!["enum"]);
+    }
+
+    [Fact]
+    public async Task Logos_answer_404_while_the_logo_fault_is_on()
+    {
+        using var ok = await Http.GetAsync(Url("/images/template-logos/sandbox-mail.svg"));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        await Sandbox.Control.BreakLogosAsync();
+        using var missing = await Http.GetAsync(Url("/images/template-logos/sandbox-mail.svg"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        await Sandbox.Control.ResetAsync();
+        using var back = await Http.GetAsync(Url("/images/template-logos/sandbox-mail.svg"));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
     }
 
     [Fact]

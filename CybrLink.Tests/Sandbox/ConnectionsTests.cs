@@ -28,9 +28,19 @@ public sealed class ConnectionsTests : SandboxHarness
         Assert.Equal("sandbox-crm", item["provider_config_key"]!.GetValue<string>());
         Assert.Equal("u1", item["end_user"]!["id"]!.GetValue<string>());
         Assert.Empty(item["errors"]!.AsArray());
-        Assert.NotNull(item["created"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$", item["created"]!.GetValue<string>());
+        Assert.Equal("{}", item["metadata"]!.ToJsonString());
         Assert.Null(item["credentials"]);
         Assert.DoesNotContain("\"k\"", item.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_connection_from_a_connect_session_starts_with_empty_metadata()
+    {
+        var id = await ConnectApiKeyAsync(await CreateSessionAsync());
+        var item = (await ListConnectionsAsync($"?connectionId={id}")).Single()!;
+        Assert.Equal("{}", item["metadata"]!.ToJsonString());
+        Assert.EndsWith("+00:00", item["created"]!.GetValue<string>());
     }
 
     [Fact]

@@ -63,7 +63,29 @@ public sealed class WebhookTests : SandboxHarness
         Assert.Equal("API_KEY", body["authMode"]!.GetValue<string>());
         Assert.Equal("dev", body["environment"]!.GetValue<string>());
         Assert.Equal("u1", body["tags"]!["end_user_id"]!.GetValue<string>());
-        Assert.Equal("u1", body["endUser"]!["endUserId"]!.GetValue<string>());
+        // An import is not a connect session: Nango sends no endUser, even when the import named one.
+        Assert.Null(body["endUser"]);
+    }
+
+    [Fact]
+    public async Task Held_webhooks_wait_for_the_release_and_are_then_delivered()
+    {
+        await Sandbox.Control.HoldWebhooksAsync();
+        await ImportAsync("held");
+        Assert.Empty(await Sandbox.Control.GetWebhookDeliveriesAsync());
+
+        await Sandbox.Control.ReleaseWebhooksAsync();
+        Assert.Contains("\"held\"", (await _listener.NextAsync(Patience)).Body);
+    }
+
+    [Fact]
+    public async Task A_connection_made_through_a_connect_session_carries_the_end_user()
+    {
+        await ConnectApiKeyAsync(await CreateSessionAsync("u7"));
+        var body = JsonNode.Parse((await _listener.NextAsync(Patience)).Body)!;
+        Assert.Equal("creation", body["operation"]!.GetValue<string>());
+        Assert.Equal("u7", body["endUser"]!["endUserId"]!.GetValue<string>());
+        Assert.Equal("u7@example.com", body["endUser"]!["endUserEmail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -110,5 +132,6 @@ public sealed class WebhookTests : SandboxHarness
         Assert.Equal("refresh", refresh["operation"]!.GetValue<string>());
         Assert.False(refresh["success"]!.GetValue<bool>());
         Assert.NotNull(refresh["error"]!["type"]);
+        Assert.Null(refresh["endUser"]);
     }
 }

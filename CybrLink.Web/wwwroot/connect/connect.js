@@ -4,6 +4,11 @@
 //
 // States: idle -> starting -> waiting (popup, new tab or Nango call) -> completing -> done
 //                                    \-> failed (Try again -> starting)
+//
+// A closed-looking popup is not a failure: a consent page sent with Cross-Origin-Opener-Policy: same-origin
+// (Linear, Stripe, Bluesky) cuts the link to its opener, and popup.closed reads true while the person still reads
+// it. Only Nango's error message, the attempt timeout or the person's own "Start again" end an attempt; until then
+// the WebSocket and /connect/status (webhook, reconciliation) can both finish it.
 
 const form = document.getElementById('connect-form');
 const button = document.getElementById('connect-button');
@@ -11,24 +16,35 @@ const statusRegion = document.getElementById('connect-status');
 const newTab = document.getElementById('connect-new-tab');
 const newTabLink = document.getElementById('connect-new-tab-link');
 const leave = document.getElementById('connect-leave');
+const restart = document.getElementById('connect-restart');
+const restartButton = document.getElementById('connect-restart-button');
 const config = JSON.parse(form.dataset.config);
+const logo = document.getElementById('connect-logo-image');
+const logoInitials = document.getElementById('connect-logo-initials');
 const text = config.text;
 
 const OAUTH_TIMEOUT_MS = 10 * 60 * 1000;
-// The WebSocket result can arrive just after the popup closes itself; wait this long before calling it closed.
-const CLOSED_GRACE_MS = 4000;
+// The WebSocket result can arrive just after the popup closes itself; wait this long before offering "Start again".
+const CLOSED_GRACE_MS = 1500;
 const POLL_MS = 2000;
 const REDIRECT_DELAY_MS = 1500;
+// Nango's rate limit (503 nango_busy + Retry-After): wait as told, at most this long, this many times.
+const BUSY_MAX_WAIT_MS = 30 * 1000;
+const BUSY_DEFAULT_WAIT_MS = 5 * 1000;
+const BUSY_MAX_TRIES = 4;
 const TERMINAL_CODES = ['session_not_found', 'session_expired', 'session_already_used', 'session_cancelled'];
 
 let state = 'idle';
 let attempt = null;
+// While the page shows an error, the server may still complete the session (webhook, reconciliation).
+let errorPoll = null;
 
 class ConnectError extends Error {
-  constructor(code, field) {
+  constructor(code, field, retryAfterMs) {
     super(code);
     this.code = code;
     this.field = field;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -58,8 +74,26 @@ async function callCybrLink(path, body) {
   });
   if (response.status === 204) return null;
   const payload = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ConnectError(payload.code || 'unknown_error', payload.field);
+  if (!response.ok) {
+    throw new ConnectError(payload.code || 'unknown_error', invalidField(payload), retryAfterMs(response));
+  }
   return payload;
+}
+
+// 422 validation_failed: the API's shape names the field as the first key of `errors`; older answers say `field`.
+function invalidField(payload) {
+  const keys = payload.errors && typeof payload.errors === 'object' ? Object.keys(payload.errors) : [];
+  return keys.length > 0 ? keys[0] : payload.field;
+}
+
+function retryAfterMs(response) {
+  const seconds = Number.parseInt(response.headers.get('Retry-After') || '', 10);
+  const wait = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : BUSY_DEFAULT_WAIT_MS;
+  return Math.min(wait, BUSY_MAX_WAIT_MS);
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function reportFailure(code) {
@@ -169,7 +203,8 @@ function messageFor(code) {
 // ---- One attempt: its socket, popup, timers; finishing it once ignores every late message ----
 
 function newAttempt() {
-  const current = { socket: null, popup: null, timers: [], nangoOrigin: null, closedAt: null };
+  stopErrorPoll();
+  const current = { socket: null, popup: null, timers: [], nangoOrigin: null, closedAt: null, polling: false };
   attempt = current;
   return current;
 }
@@ -179,6 +214,7 @@ function endAttempt(current) {
   attempt = null;
   current.timers.forEach(clearInterval);
   if (current.socket) current.socket.close();
+  restart.hidden = true;
   return true;
 }
 
@@ -192,10 +228,33 @@ async function fail(current, code) {
     return;
   }
   await reportFailure(code);
+  if (attempt !== null || state === 'done') return;
+  showFailure(messageFor(code));
+}
+
+function showFailure(message) {
   button.textContent = text.Retry;
   leave.hidden = !config.hasReturnUrl;
-  setState('failed', messageFor(code), 'error');
+  setState('failed', message, 'error');
   button.focus();
+  startErrorPoll();
+}
+
+// ---- An error on screen is not the last word: the session may still complete on the server ----
+
+function startErrorPoll() {
+  stopErrorPoll();
+  errorPoll = setInterval(async () => {
+    const status = await readStatus();
+    if (!status || attempt !== null || state !== 'failed') return;
+    if (status.status === 'completed') finish(status.connection_id, status.redirect_url);
+    else if (status.status === 'expired' || status.status === 'cancelled') window.location.reload();
+  }, POLL_MS);
+}
+
+function stopErrorPoll() {
+  if (errorPoll !== null) clearInterval(errorPoll);
+  errorPoll = null;
 }
 
 async function complete(current, nangoConnectionId) {
@@ -211,11 +270,18 @@ async function complete(current, nangoConnectionId) {
 
 function succeed(current, connectionId, redirectUrl) {
   if (!endAttempt(current)) return;
+  finish(connectionId, redirectUrl);
+}
+
+function finish(connectionId, redirectUrl) {
+  if (state === 'done') return;
+  stopErrorPoll();
   // Note: the secret leaves the page as soon as Nango has it; nothing typed stays in the DOM.
   for (const input of secretInputs()) input.value = '';
   form.hidden = true;
   newTab.hidden = true;
   leave.hidden = true;
+  restart.hidden = true;
   notifyApp(connectionId, redirectUrl);
   setState('done', redirectUrl ? text.SuccessRedirect : text.SuccessClose, 'success');
   statusRegion.setAttribute('tabindex', '-1');
@@ -245,12 +311,21 @@ function openPopup() {
 // Asks CybrLink for this attempt's Nango session; null when it failed (already shown) or a newer attempt began.
 async function startAttempt(current, message) {
   setState('starting', message);
-  try {
-    const start = await callCybrLink('start', { fields: fieldValues() });
-    return attempt === current ? start : null;
-  } catch (error) {
-    handleStartError(current, error);
-    return null;
+  for (let tries = 1; ; tries++) {
+    try {
+      const start = await callCybrLink('start', { fields: fieldValues() });
+      return attempt === current ? start : null;
+    } catch (error) {
+      if (error.code === 'nango_busy' && tries < BUSY_MAX_TRIES) {
+        // Nango's rate limit, not a failure: say so calmly and try again when the server says.
+        setState('starting', text.Busy);
+        await delay(error.retryAfterMs);
+        if (attempt !== current) return null;
+        continue;
+      }
+      handleStartError(current, error.code === 'nango_busy' ? new ConnectError('nango_unavailable') : error);
+      return null;
+    }
   }
 }
 
@@ -269,6 +344,7 @@ async function runOAuth(current) {
   if (current.popup) {
     current.timers.push(setInterval(() => watchPopup(current), 500));
   }
+  startPolling(current);
 }
 
 function onSocketMessage(current, start, event) {
@@ -301,24 +377,39 @@ function showNewTab(current, url) {
   newTab.hidden = false;
   setState('waiting', `${text.PopupBlocked} ${text.WaitingNewTab}`);
   newTabLink.focus();
-  // The flow may finish in the other tab while this one sleeps: the server knows (webhook, reconciliation).
+}
+
+// The flow may finish where this page cannot see it (another tab, a popup cut off by COOP, a lost socket
+// message): the server knows through the webhook or reconciliation.
+function startPolling(current) {
+  if (current.polling) return;
+  current.polling = true;
   current.timers.push(setInterval(() => pollStatus(current), POLL_MS));
 }
 
-async function pollStatus(current) {
+async function readStatus() {
   try {
-    const status = await callCybrLink('status');
-    if (status.status === 'completed') succeed(current, status.connection_id, status.redirect_url);
-    else if (status.status === 'expired' || status.status === 'cancelled') fail(current, 'session_' + status.status);
+    return await callCybrLink('status');
   } catch (error) {
     console.warn('Connect: status not read', error.code);
+    return null;
   }
 }
 
+async function pollStatus(current) {
+  const status = await readStatus();
+  if (!status || attempt !== current) return;
+  if (status.status === 'completed') succeed(current, status.connection_id, status.redirect_url);
+  else if (status.status === 'expired' || status.status === 'cancelled') fail(current, 'session_' + status.status);
+}
+
+// popup.closed also reads true when the provider's page cut the opener link (COOP): wait calmly, never fail here.
 function watchPopup(current) {
-  if (!current.popup || !current.popup.closed || state === 'completing') return;
+  if (!current.popup || !current.popup.closed || state === 'completing' || !restart.hidden) return;
   current.closedAt = current.closedAt || Date.now();
-  if (Date.now() - current.closedAt > CLOSED_GRACE_MS) fail(current, 'window_closed');
+  if (Date.now() - current.closedAt <= CLOSED_GRACE_MS) return;
+  restart.hidden = false;
+  setState('waiting', text.WaitingFor);
 }
 
 // Nango's callback page posts here (target '*'); only Nango's origin is listened to, and only to ack it.
@@ -372,7 +463,8 @@ function handleStartError(current, error) {
   if (error.code === 'validation_failed') {
     endAttempt(current);
     if (current.popup && !current.popup.closed) current.popup.close();
-    const input = fieldInputs().find((candidate) => candidate.dataset.field === error.field);
+    const input = fieldInputs().find((candidate) => error.field === candidate.dataset.field
+      || (typeof error.field === 'string' && error.field.endsWith('.' + candidate.dataset.field)));
     if (input) {
       showFieldError(input, text.FieldInvalid);
       input.focus();
@@ -387,10 +479,20 @@ function handleStartError(current, error) {
 
 // ---- Wiring ----
 
-form.addEventListener('submit', (event) => {
-  // Note: the form never submits itself; nothing typed here is sent to CybrLink by the browser.
-  event.preventDefault();
-  if (state !== 'idle' && state !== 'failed') return;
+// A provider logo that does not load shows the integration's initials, never a broken image. It may have failed
+// before this module ran, so its state is read as well as listened to.
+function showInitials() {
+  logo.hidden = true;
+  logoInitials.hidden = false;
+}
+
+if (logo && logoInitials) {
+  logo.addEventListener('error', showInitials);
+  // decode() rejects for an image that already failed; naturalWidth cannot tell (an SVG may have no natural size).
+  if (logo.complete) logo.decode().catch(showInitials);
+}
+
+function begin() {
   clearFieldErrors();
   leave.hidden = true;
   if (!validateInputs()) return;
@@ -402,6 +504,27 @@ form.addEventListener('submit', (event) => {
     current.popup = openPopup();
     runOAuth(current);
   }
+}
+
+form.addEventListener('submit', (event) => {
+  // Note: the form never submits itself; nothing typed here is sent to CybrLink by the browser.
+  event.preventDefault();
+  if (state !== 'idle' && state !== 'failed') return;
+  begin();
+});
+
+// For a person who really closed the sign-in window: this attempt ends, and a new one opens in the same click.
+restartButton.addEventListener('click', () => {
+  const current = attempt;
+  if (!current) return;
+  endAttempt(current);
+  if (current.popup && !current.popup.closed) current.popup.close();
+  reportFailure('window_closed');
+  begin();
 });
 
 button.disabled = false;
+if (config.lastFailed) {
+  state = 'failed';
+  startErrorPoll();
+}
