@@ -27,6 +27,11 @@ public static class ConnectionConfigRules
                 throw new ConnectValidationException(fieldPrefix + name, $"'{value}' is not a valid {field.Title}.");
             }
 
+            if (field.Enum is { } choices && !choices.Contains(value, StringComparer.Ordinal))
+            {
+                throw new ConnectValidationException(fieldPrefix + name, $"{field.Title} must be one of: {string.Join(", ", choices)}.");
+            }
+
             result[name] = value;
         }
 

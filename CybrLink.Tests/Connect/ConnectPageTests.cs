@@ -232,6 +232,42 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Nangos_rate_limit_at_start_answers_busy_with_retry_after_and_never_fails_the_session()
+    {
+        var (id, token) = await CreateSessionAsync();
+        using var browser = NewBrowser();
+        await browser.GetAsync($"/connect?session={token}");
+        var antiforgery = await AntiforgeryAsync(browser);
+        await _sandbox.Control.SetRateLimitAsync(1);
+        try
+        {
+            // Someone else (another Connect page, an agent) spends the minute's budget first.
+            using (var spend = new HttpRequestMessage(HttpMethod.Get, _sandbox.BaseUrl + "/integrations"))
+            using (var nango = new HttpClient())
+            {
+                spend.Headers.Authorization = new("Bearer", _sandbox.Options.SecretKey);
+                (await nango.SendAsync(spend)).EnsureSuccessStatusCode();
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/start") { Content = JsonContent.Create(new { }) };
+            request.Headers.Add(antiforgery.Header, antiforgery.Token);
+            using var response = await browser.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("nango_busy", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+            Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+            var session = await _api.GetFromJsonAsync<JsonElement>($"/api/v1/connect-sessions/{id}");
+            Assert.Equal("opened", session.GetProperty("status").GetString());
+            Assert.Equal(JsonValueKind.Null, session.GetProperty("last_error").ValueKind);
+            Assert.Contains(_app.Logs.Lines, l => l.Contains("DEFAULT_RATE_LIMIT_PER_MIN", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await _sandbox.Control.ResetAsync();
+        }
+    }
+
+    [Fact]
     public async Task Nango_failing_at_start_answers_503_with_no_detail()
     {
         var (_, token) = await CreateSessionAsync();

@@ -62,6 +62,17 @@ public sealed class ConnectSessionsApiTests : SandboxedApp
     }
 
     [Fact]
+    public async Task A_connection_setting_with_a_fixed_list_accepts_only_its_choices()
+    {
+        using var outside = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body("sandbox-helpdesk", config: new { region = "mars" }));
+        using var listed = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body("sandbox-helpdesk", config: new { region = "eu" }));
+
+        var problem = await ServerKeyAuthenticationTests.AssertProblemAsync(outside, HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.Contains("us, eu, ap", problem.GetProperty("errors").GetProperty("connection_config.region")[0].GetString());
+        Assert.Equal(HttpStatusCode.Created, listed.StatusCode);
+    }
+
+    [Fact]
     public async Task Connection_config_must_name_fields_of_the_integration_and_match_their_pattern()
     {
         using var unknown = await Api.PostAsJsonAsync("/api/v1/connect-sessions", Body("sandbox-crm", config: new { region = "eu" }));

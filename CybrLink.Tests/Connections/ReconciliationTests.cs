@@ -93,6 +93,29 @@ public sealed class ReconciliationTests : SandboxedApp
     }
 
     [Fact]
+    public async Task Nangos_rate_limit_pauses_the_job_for_the_retry_after_it_gave()
+    {
+        await RunJobOnceAsync();
+        await Sandbox.Control.SetRateLimitAsync(1);
+        using (var spend = new HttpRequestMessage(HttpMethod.Get, Sandbox.BaseUrl + "/integrations"))
+        {
+            spend.Headers.Authorization = new("Bearer", Sandbox.Options.SecretKey);
+            (await NangoHttp.SendAsync(spend)).EnsureSuccessStatusCode();
+        }
+
+        var limited = await RunJobOnceAsync();
+        await Sandbox.Control.ResetAsync();
+        var stillWaiting = await RunJobOnceAsync();
+        Clock.Advance(TimeSpan.FromSeconds(61));
+        var resumed = await RunJobOnceAsync();
+
+        Assert.Null(limited);
+        Assert.Null(stillWaiting); // Nango has room again, but the job waits as long as Nango said
+        Assert.NotNull(resumed);
+        Assert.Contains(App.Logs.Lines, l => l.Contains("DEFAULT_RATE_LIMIT_PER_MIN", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Overdue_sessions_are_expired_and_audited()
     {
         var id = (await CreateSessionAsync(new { end_user = new { id = "u-5" }, integration = "sandbox-mail", expires_in_minutes = 5 }))
