@@ -1,3 +1,4 @@
+using CybrLink.Web.Account;
 using CybrLink.Web.Cli;
 using CybrLink.Web.Infrastructure;
 using Microsoft.Extensions.Options;

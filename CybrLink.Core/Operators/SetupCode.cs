@@ -18,13 +18,8 @@ public sealed class SetupCode
     /// <summary>Issues a new code (replacing any earlier one) and returns it, to be shown once.</summary>
     public string Issue()
     {
-        var chars = new char[12];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-        }
-
-        var code = $"{new string(chars, 0, 4)}-{new string(chars, 4, 4)}-{new string(chars, 8, 4)}";
+        var chars = RandomNumberGenerator.GetString(Alphabet, 12);
+        var code = $"{chars[..4]}-{chars[4..8]}-{chars[8..]}";
         lock (_gate)
         {
             _hash = SecretTokens.Hash(code);

@@ -98,6 +98,16 @@ public sealed class ConnectFixture : IAsyncLifetime
             body.GetProperty("id").GetGuid(), body.GetProperty("token").GetString()!, body.GetProperty("connect_url").GetString()!);
     }
 
+    /// <summary>A session that re-authorises a connection, through the real server API.</summary>
+    public async Task<CreatedSession> CreateReconnectSessionAsync(Guid connectionId)
+    {
+        using var response = await _api.PostAsJsonAsync($"/api/v1/connections/{connectionId}/reconnect-session", new { });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new CreatedSession(
+            body.GetProperty("id").GetGuid(), body.GetProperty("token").GetString()!, body.GetProperty("connect_url").GetString()!);
+    }
+
     public Task<JsonElement> GetSessionAsync(Guid id) => _api.GetFromJsonAsync<JsonElement>($"/api/v1/connect-sessions/{id}");
 
     /// <summary>Nango's connections created by one CybrLink session (the tag StartAsync puts on them).</summary>

@@ -36,7 +36,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task The_link_swaps_its_token_for_a_path_scoped_http_only_cookie_and_redirects_with_303()
     {
-        var (_, token) = await CreateSessionAsync();
+        var (_, token) = await CreateConnectSessionAsync();
         using var browser = NewBrowser();
 
         using var response = await browser.GetAsync($"/connect?session={token}");
@@ -77,8 +77,8 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task Expired_and_cancelled_sessions_answer_410_pages_without_the_token()
     {
-        var (_, expiring) = await CreateSessionAsync(expiresInMinutes: 5);
-        var (cancelledId, cancelled) = await CreateSessionAsync();
+        var (_, expiring) = await CreateConnectSessionAsync(expiresInMinutes: 5);
+        var (cancelledId, cancelled) = await CreateConnectSessionAsync();
         (await _api.DeleteAsync($"/api/v1/connect-sessions/{cancelledId}")).EnsureSuccessStatusCode();
         _clock.Advance(TimeSpan.FromMinutes(6));
 
@@ -96,7 +96,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task An_expired_page_speaks_the_sessions_language()
     {
-        var (_, token) = await CreateSessionAsync(expiresInMinutes: 5, locale: "ja");
+        var (_, token) = await CreateConnectSessionAsync(expiresInMinutes: 5, locale: "ja");
         _clock.Advance(TimeSpan.FromMinutes(6));
 
         var (status, html) = await OpenAsync(token);
@@ -109,7 +109,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task The_page_policy_allows_only_this_site_and_nango_and_no_framing_by_default()
     {
-        var (_, token) = await CreateSessionAsync();
+        var (_, token) = await CreateConnectSessionAsync();
         using var browser = NewBrowser();
         await browser.GetAsync($"/connect?session={token}");
 
@@ -135,7 +135,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
             ["Branding:LogoUrl"] = "https://cdn.example.com/logo.svg",
         });
         using var api = framed.CreateClientWithKey(await framed.CreateServerKeyAsync());
-        var (_, token) = await CreateSessionAsync(api);
+        var (_, token) = await CreateConnectSessionAsync(api);
         using var browser = framed.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         await browser.GetAsync($"/connect?session={token}");
 
@@ -152,7 +152,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     {
         await using var framed = CreateApp(new() { ["Connect:FrameAncestors:0"] = "https://app.example.com" });
         using var api = framed.CreateClientWithKey(await framed.CreateServerKeyAsync());
-        var (_, token) = await CreateSessionAsync(api);
+        var (_, token) = await CreateConnectSessionAsync(api);
         using var browser = framed.CreateClient(new WebApplicationFactoryClientOptions
         {
             AllowAutoRedirect = false,
@@ -182,7 +182,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     public async Task The_language_comes_from_the_session_else_the_browser(
         string? sessionLocale, string? acceptLanguage, string lang, string heading)
     {
-        var (_, token) = await CreateSessionAsync(locale: sessionLocale);
+        var (_, token) = await CreateConnectSessionAsync(locale: sessionLocale);
         using var browser = NewBrowser();
         if (acceptLanguage is not null)
             browser.DefaultRequestHeaders.Add("Accept-Language", acceptLanguage);
@@ -202,7 +202,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, noCookie.StatusCode);
         Assert.Equal("session_not_found", (await noCookie.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
 
-        var (_, token) = await CreateSessionAsync("sandbox-crm");
+        var (_, token) = await CreateConnectSessionAsync("sandbox-crm");
         using var browser = NewBrowser();
         await browser.GetAsync($"/connect?session={token}");
         using var forged = await browser.PostAsJsonAsync("/connect/start", new { fields = new { subdomain = "acme" } });
@@ -213,7 +213,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task An_invalid_connection_field_comes_back_as_422_naming_the_field()
     {
-        var (_, token) = await CreateSessionAsync("sandbox-crm");
+        var (_, token) = await CreateConnectSessionAsync("sandbox-crm");
         using var browser = NewBrowser();
         await browser.GetAsync($"/connect?session={token}");
         var antiforgery = await AntiforgeryAsync(browser);
@@ -234,7 +234,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task Nangos_rate_limit_at_start_answers_busy_with_retry_after_and_never_fails_the_session()
     {
-        var (id, token) = await CreateSessionAsync();
+        var (id, token) = await CreateConnectSessionAsync();
         using var browser = NewBrowser();
         await browser.GetAsync($"/connect?session={token}");
         var antiforgery = await AntiforgeryAsync(browser);
@@ -270,7 +270,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task Nango_failing_at_start_answers_503_with_no_detail()
     {
-        var (_, token) = await CreateSessionAsync();
+        var (_, token) = await CreateConnectSessionAsync();
         using var browser = NewBrowser();
         await browser.GetAsync($"/connect?session={token}");
         var antiforgery = await AntiforgeryAsync(browser);
@@ -296,7 +296,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task Prefix_and_suffix_are_attached_to_their_input_and_read_out_and_an_enum_is_a_select()
     {
-        var (_, token) = await CreateSessionAsync("sandbox-helpdesk");
+        var (_, token) = await CreateConnectSessionAsync("sandbox-helpdesk");
         var (status, html) = await OpenAsync(token);
         Assert.Equal(HttpStatusCode.OK, status);
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
@@ -325,7 +325,7 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
     [Fact]
     public async Task A_logo_has_an_initials_badge_ready_for_when_it_fails_to_load()
     {
-        var (_, token) = await CreateSessionAsync("sandbox-helpdesk");
+        var (_, token) = await CreateConnectSessionAsync("sandbox-helpdesk");
         var (_, html) = await OpenAsync(token);
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
 
@@ -371,11 +371,11 @@ public sealed partial class ConnectPageTests : IAsyncLifetime
         return (page.StatusCode, await page.Content.ReadAsStringAsync());
     }
 
-    private Task<(Guid Id, string Token)> CreateSessionAsync(
+    private Task<(Guid Id, string Token)> CreateConnectSessionAsync(
         string integration = "sandbox-mail", int? expiresInMinutes = null, string? locale = null) =>
-        CreateSessionAsync(_api, integration, expiresInMinutes, locale);
+        CreateConnectSessionAsync(_api, integration, expiresInMinutes, locale);
 
-    private static async Task<(Guid Id, string Token)> CreateSessionAsync(
+    private static async Task<(Guid Id, string Token)> CreateConnectSessionAsync(
         HttpClient api, string integration = "sandbox-mail", int? expiresInMinutes = null, string? locale = null)
     {
         using var response = await api.PostAsJsonAsync("/api/v1/connect-sessions", new Dictionary<string, object?>

@@ -29,7 +29,7 @@ public sealed class ConnectFlowTests : SandboxedApp
 
     private async Task<(string Id, string Token)> NewCrmSessionAsync(string? returnUrl = null)
     {
-        var session = await CreateSessionAsync(new
+        var session = await CreateConnectSessionAsync(new
         {
             end_user = new { id = "u-1", email = "ada@example.com" },
             integration = "sandbox-crm",
@@ -143,7 +143,7 @@ public sealed class ConnectFlowTests : SandboxedApp
     [Fact]
     public async Task Required_connection_fields_are_checked_before_nango_is_asked()
     {
-        var session = await CreateSessionAsync(new { end_user = new { id = "u-1" }, integration = "sandbox-crm" });
+        var session = await CreateConnectSessionAsync(new { end_user = new { id = "u-1" }, integration = "sandbox-crm" });
         var token = session.GetProperty("token").GetString()!;
 
         var missing = await Assert.ThrowsAsync<ConnectValidationException>(() =>

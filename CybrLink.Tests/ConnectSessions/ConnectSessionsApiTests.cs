@@ -167,7 +167,7 @@ public sealed class ConnectSessionsApiTests : SandboxedApp
     [Fact]
     public async Task Cancel_then_cancel_again_is_410_and_unknown_is_404()
     {
-        var id = (await CreateSessionAsync(Body())).GetProperty("id").GetString();
+        var id = (await CreateConnectSessionAsync(Body())).GetProperty("id").GetString();
 
         using var cancelled = await Api.DeleteAsync($"/api/v1/connect-sessions/{id}");
         using var again = await Api.DeleteAsync($"/api/v1/connect-sessions/{id}");
@@ -181,7 +181,7 @@ public sealed class ConnectSessionsApiTests : SandboxedApp
     [Fact]
     public async Task A_session_past_its_expiry_reports_expired()
     {
-        var id = (await CreateSessionAsync(Body(expires: 5))).GetProperty("id").GetString();
+        var id = (await CreateConnectSessionAsync(Body(expires: 5))).GetProperty("id").GetString();
 
         Clock.Advance(TimeSpan.FromMinutes(5));
 

@@ -24,7 +24,7 @@ public sealed class NangoWebhookReceiverTests : SandboxedApp
     }
 
     private async Task<string> SessionIdAsync() =>
-        (await CreateSessionAsync(new { end_user = new { id = "u-9" }, integration = "sandbox-crm" })).GetProperty("id").GetString()!;
+        (await CreateConnectSessionAsync(new { end_user = new { id = "u-9" }, integration = "sandbox-crm" })).GetProperty("id").GetString()!;
 
     /// <summary>A connection the end user made at Nango; the browser never reported it.</summary>
     private Task<(string SessionId, string Token, string NangoId)> ConnectedInNangoAsync() =>
@@ -131,7 +131,7 @@ public sealed class NangoWebhookReceiverTests : SandboxedApp
     [Fact]
     public async Task A_refresh_failure_marks_the_connection_error_once_nango_lists_the_error()
     {
-        var sessionId = (await CreateSessionAsync(new { end_user = new { id = "u-9" }, integration = "sandbox-mail" })).GetProperty("id").GetString()!;
+        var sessionId = (await CreateConnectSessionAsync(new { end_user = new { id = "u-9" }, integration = "sandbox-mail" })).GetProperty("id").GetString()!;
         var tags = new Dictionary<string, string> { ["cybrlink_session_id"] = sessionId, ["end_user_id"] = "u-9" };
         await ImportOAuthIntoNangoAsync("sandbox-mail", "mail-9", tags);
         using (await PostAsync(Creation("mail-9", sessionId).Replace("sandbox-crm", "sandbox-mail")))
@@ -162,7 +162,7 @@ public sealed class WebhookDeliveryTests : SandboxedApp
     [Fact]
     public async Task A_connection_made_after_the_tab_closed_arrives_through_the_webhook()
     {
-        var session = await CreateSessionAsync(new { end_user = new { id = "u-5" }, integration = "sandbox-crm", connection_config = new { subdomain = "acme" } });
+        var session = await CreateConnectSessionAsync(new { end_user = new { id = "u-5" }, integration = "sandbox-crm", connection_config = new { subdomain = "acme" } });
         var token = session.GetProperty("token").GetString()!;
         var id = session.GetProperty("id").GetString()!;
         await using (var scope = App.Services.CreateAsyncScope())

@@ -58,7 +58,7 @@ public sealed class ReconciliationTests : SandboxedApp
     [Fact]
     public async Task A_failing_refresh_in_nangos_errors_marks_the_connection_error()
     {
-        var session = await CreateSessionAsync(new { end_user = new { id = "u-3" }, integration = "sandbox-mail" });
+        var session = await CreateConnectSessionAsync(new { end_user = new { id = "u-3" }, integration = "sandbox-mail" });
         await using (var scope = App.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ConnectFlow>().OpenAsync(session.GetProperty("token").GetString()!);
@@ -118,7 +118,7 @@ public sealed class ReconciliationTests : SandboxedApp
     [Fact]
     public async Task Overdue_sessions_are_expired_and_audited()
     {
-        var id = (await CreateSessionAsync(new { end_user = new { id = "u-5" }, integration = "sandbox-mail", expires_in_minutes = 5 }))
+        var id = (await CreateConnectSessionAsync(new { end_user = new { id = "u-5" }, integration = "sandbox-mail", expires_in_minutes = 5 }))
             .GetProperty("id").GetString()!;
         Clock.Advance(TimeSpan.FromMinutes(6));
 

@@ -52,7 +52,7 @@ public class SandboxedApp : IAsyncLifetime
         await Sandbox.DisposeAsync();
     }
 
-    public async Task<JsonElement> CreateSessionAsync(object body)
+    public async Task<JsonElement> CreateConnectSessionAsync(object body)
     {
         using var response = await Api.PostAsJsonAsync("/api/v1/connect-sessions", body);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -67,7 +67,7 @@ public class SandboxedApp : IAsyncLifetime
     /// </summary>
     public async Task<(string SessionId, string Token, string NangoId)> ConnectInNangoOnlyAsync(object sessionRequest, string apiKey)
     {
-        var session = await CreateSessionAsync(sessionRequest);
+        var session = await CreateConnectSessionAsync(sessionRequest);
         var token = session.GetProperty("token").GetString()!;
         await using var scope = App.Services.CreateAsyncScope();
         var start = await scope.ServiceProvider.GetRequiredService<CybrLink.Core.ConnectSessions.ConnectAttempts>()

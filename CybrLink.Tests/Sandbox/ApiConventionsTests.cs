@@ -118,7 +118,7 @@ public sealed class ApiConventionsTests : SandboxHarness
     [Fact]
     public async Task Connect_session_token_cannot_use_secret_key_routes()
     {
-        var token = await CreateSessionAsync();
+        var token = await CreateNangoSessionAsync();
         var (status, body) = await CallAsync(HttpMethod.Get, "/connections", bearer: token);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("invalid_secret_key_format", ErrorCode(body));

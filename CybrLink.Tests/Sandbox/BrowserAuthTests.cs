@@ -8,7 +8,7 @@ public sealed class BrowserAuthTests : SandboxHarness
     [Fact]
     public async Task Api_key_creates_a_connection_with_the_session_end_user_and_tags()
     {
-        var token = await CreateSessionAsync("u7", tags: new { cybrlink_session_id = "s7" });
+        var token = await CreateNangoSessionAsync("u7", tags: new { cybrlink_session_id = "s7" });
         var (status, body) = await CallAsync(HttpMethod.Post,
             $"/api-auth/api-key/sandbox-crm?connect_session_token={token}&params[subdomain]=acme", new { apiKey = "secret" }, bearer: null);
         Assert.Equal(HttpStatusCode.OK, status);
@@ -24,7 +24,7 @@ public sealed class BrowserAuthTests : SandboxHarness
     [Fact]
     public async Task Basic_creates_a_connection()
     {
-        var token = await CreateSessionAsync();
+        var token = await CreateNangoSessionAsync();
         var (status, body) = await CallAsync(HttpMethod.Post, $"/api-auth/basic/sandbox-helpdesk?connect_session_token={token}",
             new { username = "agent", password = "pw" }, bearer: null);
         Assert.Equal(HttpStatusCode.OK, status);
@@ -34,7 +34,7 @@ public sealed class BrowserAuthTests : SandboxHarness
     [Fact]
     public async Task Browser_auth_errors_match_nango()
     {
-        var token = await CreateSessionAsync(allowed: ["sandbox-crm", "sandbox-mail"]);
+        var token = await CreateNangoSessionAsync(allowed: ["sandbox-crm", "sandbox-mail"]);
         async Task<(HttpStatusCode, string)> Post(string path, object body)
         {
             var (status, json) = await CallAsync(HttpMethod.Post, path, body, bearer: null);
@@ -62,7 +62,7 @@ public sealed class BrowserAuthTests : SandboxHarness
     [Fact]
     public async Task Session_connection_config_defaults_win_over_params()
     {
-        var token = await CreateSessionAsync(new
+        var token = await CreateNangoSessionAsync(new
         {
             end_user = new { id = "u" },
             integrations_config_defaults = new Dictionary<string, object> { ["sandbox-crm"] = new { connection_config = new { subdomain = "from-session" } } },

@@ -167,7 +167,7 @@ public sealed class CatalogTests : SandboxHarness
     [Fact]
     public async Task A_session_token_sees_only_its_allowed_integrations()
     {
-        var token = await CreateSessionAsync(allowed: ["sandbox-crm"]);
+        var token = await CreateNangoSessionAsync(allowed: ["sandbox-crm"]);
         var (status, body) = await CallAsync(HttpMethod.Get, "/integrations", bearer: token);
         Assert.Equal(HttpStatusCode.OK, status);
         var keys = body!["data"]!.AsArray().Select(i => i!["unique_key"]!.GetValue<string>());

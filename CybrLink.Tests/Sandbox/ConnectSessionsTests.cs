@@ -26,7 +26,7 @@ public sealed class ConnectSessionsTests : SandboxHarness
     [Fact]
     public async Task Tags_are_generated_from_the_end_user_and_merged_with_lower_cased_explicit_tags()
     {
-        var token = await CreateSessionAsync(new
+        var token = await CreateNangoSessionAsync(new
         {
             end_user = new { id = "u1", email = "u1@example.com", display_name = "Ann", tags = new { Team = "blue" } },
             organization = new { id = "org-9" },
@@ -84,7 +84,7 @@ public sealed class ConnectSessionsTests : SandboxHarness
     [Fact]
     public async Task Get_session_describes_it_and_delete_revokes_it()
     {
-        var token = await CreateSessionAsync(new
+        var token = await CreateNangoSessionAsync(new
         {
             end_user = new { id = "u1", email = "u1@example.com" },
             allowed_integrations = new[] { "sandbox-crm" },
@@ -111,7 +111,7 @@ public sealed class ConnectSessionsTests : SandboxHarness
     [Fact]
     public async Task Session_expires_after_30_minutes()
     {
-        var token = await CreateSessionAsync();
+        var token = await CreateNangoSessionAsync();
         _time.Advance(TimeSpan.FromMinutes(29));
         Assert.Equal(HttpStatusCode.OK, (await CallAsync(HttpMethod.Get, "/connect/session", bearer: token)).Status);
 
@@ -132,7 +132,7 @@ public sealed class ConnectSessionsTests : SandboxHarness
     [Fact]
     public async Task Reconnect_session_overrides_the_same_connection()
     {
-        var connectionId = await ConnectApiKeyAsync(await CreateSessionAsync("u1"), apiKey: "old");
+        var connectionId = await ConnectApiKeyAsync(await CreateNangoSessionAsync("u1"), apiKey: "old");
 
         var (unknown, error) = await CallAsync(HttpMethod.Post, "/connect/sessions/reconnect",
             new { connection_id = "nope", integration_id = "sandbox-crm" });

@@ -37,7 +37,7 @@ public sealed class ConnectionsTests : SandboxHarness
     [Fact]
     public async Task A_connection_from_a_connect_session_starts_with_empty_metadata()
     {
-        var id = await ConnectApiKeyAsync(await CreateSessionAsync());
+        var id = await ConnectApiKeyAsync(await CreateNangoSessionAsync());
         var item = (await ListConnectionsAsync($"?connectionId={id}")).Single()!;
         Assert.Equal("{}", item["metadata"]!.ToJsonString());
         Assert.EndsWith("+00:00", item["created"]!.GetValue<string>());

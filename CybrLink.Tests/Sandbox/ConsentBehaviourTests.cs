@@ -7,7 +7,7 @@ public sealed class ConsentBehaviourTests : SandboxHarness
 {
     private async Task<HttpResponseMessage> OpenConsentAsync()
     {
-        var token = await CreateSessionAsync();
+        var token = await CreateNangoSessionAsync();
         using var redirect = await Http.GetAsync(Url($"/oauth/connect/sandbox-mail?connect_session_token={token}"));
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
         return await Http.GetAsync(redirect.Headers.Location!);

@@ -12,7 +12,7 @@ public sealed class OAuthFlowTests : SandboxHarness
     [Fact]
     public async Task Connect_redirects_to_the_provider_with_pkce()
     {
-        var token = await CreateSessionAsync();
+        var token = await CreateNangoSessionAsync();
         using var response = await Http.GetAsync(Url($"/oauth/connect/sandbox-mail?connect_session_token={token}"));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
@@ -29,7 +29,7 @@ public sealed class OAuthFlowTests : SandboxHarness
     [Fact]
     public async Task Approving_creates_the_connection_with_the_session_end_user_and_tags()
     {
-        var token = await CreateSessionAsync("u5", tags: new { cybrlink_session_id = "s5" });
+        var token = await CreateNangoSessionAsync("u5", tags: new { cybrlink_session_id = "s5" });
         using var callback = await RunOAuthAsync(token);
         Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
         Assert.Contains("nango_oauth_callback_success", await callback.Content.ReadAsStringAsync());
@@ -43,7 +43,7 @@ public sealed class OAuthFlowTests : SandboxHarness
     [Fact]
     public async Task Wrong_pkce_verifier_fails_the_exchange_and_creates_nothing()
     {
-        var token = await CreateSessionAsync();
+        var token = await CreateNangoSessionAsync();
         using var callback = await RunOAuthAsync(token, tamperChallenge: true);
         Assert.Equal(HttpStatusCode.BadRequest, callback.StatusCode);
         var html = await callback.Content.ReadAsStringAsync();
@@ -55,7 +55,7 @@ public sealed class OAuthFlowTests : SandboxHarness
     [Fact]
     public async Task Denying_returns_the_error_page_with_connection_validation_failed()
     {
-        var token = await CreateSessionAsync();
+        var token = await CreateNangoSessionAsync();
         using var callback = await RunOAuthAsync(token, approve: false);
         Assert.Equal(HttpStatusCode.BadRequest, callback.StatusCode);
         var html = await callback.Content.ReadAsStringAsync();
@@ -75,7 +75,7 @@ public sealed class OAuthFlowTests : SandboxHarness
         Assert.Equal(HttpStatusCode.Unauthorized, badFormat);
         Assert.Equal("invalid_connect_session_token_format", ErrorCode(bad));
 
-        var token = await CreateSessionAsync(allowed: ["sandbox-crm"]);
+        var token = await CreateNangoSessionAsync(allowed: ["sandbox-crm"]);
         var (notAllowed, refused) = await CallAsync(HttpMethod.Get, $"/oauth/connect/sandbox-mail?connect_session_token={token}", bearer: null);
         Assert.Equal(HttpStatusCode.BadRequest, notAllowed);
         Assert.Equal("integration_not_allowed", ErrorCode(refused));
@@ -84,7 +84,7 @@ public sealed class OAuthFlowTests : SandboxHarness
     [Fact]
     public async Task Connect_refuses_an_integration_that_is_not_oauth()
     {
-        var token = await CreateSessionAsync(allowed: ["sandbox-crm"]);
+        var token = await CreateNangoSessionAsync(allowed: ["sandbox-crm"]);
         using var response = await Http.GetAsync(Url($"/oauth/connect/sandbox-crm?connect_session_token={token}"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_auth_mode", ErrorCode(JsonNode.Parse(await response.Content.ReadAsStringAsync())));
@@ -99,7 +99,7 @@ public sealed class OAuthFlowTests : SandboxHarness
         Assert.Equal("connection_ack", ack["message_type"]!.GetValue<string>());
         var wsClientId = ack["ws_client_id"]!.GetValue<string>();
 
-        using var callback = await RunOAuthAsync(await CreateSessionAsync(), wsClientId);
+        using var callback = await RunOAuthAsync(await CreateNangoSessionAsync(), wsClientId);
         var success = await ReceiveAsync(socket);
         Assert.Equal("success", success["message_type"]!.GetValue<string>());
         Assert.Equal("sandbox-mail", success["provider_config_key"]!.GetValue<string>());

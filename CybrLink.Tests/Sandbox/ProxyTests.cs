@@ -24,7 +24,7 @@ public sealed class ProxyTests : SandboxHarness
     [Fact]
     public async Task OAuth2_call_reaches_the_echo_with_the_canary_bearer_and_forwarded_parts()
     {
-        var id = await ConnectOAuthAsync(await CreateSessionAsync());
+        var id = await ConnectOAuthAsync(await CreateNangoSessionAsync());
         const string payload = """{"subject":"hi","n":1}""";
         var (status, echo, response) = await ProxyAsync(id, "sandbox-mail", method: HttpMethod.Post, body: payload,
             configure: r => r.Headers.Add("Nango-Proxy-X-Foo", "bar"));
@@ -44,11 +44,11 @@ public sealed class ProxyTests : SandboxHarness
     [Fact]
     public async Task Api_key_and_basic_credentials_are_injected_as_the_provider_says()
     {
-        var crm = await ConnectApiKeyAsync(await CreateSessionAsync(), apiKey: "crm-key");
+        var crm = await ConnectApiKeyAsync(await CreateNangoSessionAsync(), apiKey: "crm-key");
         var (_, crmEcho, _) = await ProxyAsync(crm, "sandbox-crm");
         Assert.Equal("crm-key", crmEcho!["headers"]!["x-api-key"]!.GetValue<string>());
 
-        var token = await CreateSessionAsync();
+        var token = await CreateNangoSessionAsync();
         var (_, basic) = await CallAsync(HttpMethod.Post, $"/api-auth/basic/sandbox-helpdesk?connect_session_token={token}",
             new { username = "agent", password = "pw" }, bearer: null);
         var (_, helpdeskEcho, _) = await ProxyAsync(basic!["connectionId"]!.GetValue<string>(), "sandbox-helpdesk");
@@ -78,7 +78,7 @@ public sealed class ProxyTests : SandboxHarness
     [Fact]
     public async Task Upstream_fault_status_comes_back_then_calls_succeed_again()
     {
-        var id = await ConnectApiKeyAsync(await CreateSessionAsync());
+        var id = await ConnectApiKeyAsync(await CreateNangoSessionAsync());
         await Sandbox.Control.FailUpstreamAsync(503, count: 1);
 
         var (failed, body, _) = await ProxyAsync(id, "sandbox-crm");
@@ -91,7 +91,7 @@ public sealed class ProxyTests : SandboxHarness
     [Fact]
     public async Task Expired_token_is_refreshed_before_the_call()
     {
-        var id = await ConnectOAuthAsync(await CreateSessionAsync());
+        var id = await ConnectOAuthAsync(await CreateNangoSessionAsync());
         var (_, first, _) = await ProxyAsync(id, "sandbox-mail");
         var before = first!["headers"]!["authorization"]!.GetValue<string>();
 
@@ -106,7 +106,7 @@ public sealed class ProxyTests : SandboxHarness
     [Fact]
     public async Task Failed_refresh_is_reported_then_backs_off_with_424()
     {
-        var id = await ConnectOAuthAsync(await CreateSessionAsync());
+        var id = await ConnectOAuthAsync(await CreateNangoSessionAsync());
         await Sandbox.Control.FailRefreshAsync();
         await Sandbox.Control.ExpireAccessTokenAsync("sandbox-mail", id);
 

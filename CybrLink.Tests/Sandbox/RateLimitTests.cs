@@ -106,7 +106,7 @@ public sealed class RateLimitTests : SandboxHarness
     public async Task Connect_session_token_calls_are_not_counted_against_the_secret_key()
     {
         await Sandbox.Control.SetRateLimitAsync(1);
-        var token = await CreateSessionAsync(); // spends the one call
+        var token = await CreateNangoSessionAsync(); // spends the one call
         for (var i = 0; i < 3; i++)
         {
             using var browser = await GetAsync("/connect/session", bearer: token);

@@ -57,15 +57,15 @@ public abstract class SandboxHarness : IAsyncLifetime
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
-    protected async Task<string> CreateSessionAsync(object body)
+    protected async Task<string> CreateNangoSessionAsync(object body)
     {
         var (status, json) = await CallAsync(HttpMethod.Post, "/connect/sessions", body);
         Assert.Equal(HttpStatusCode.Created, status);
         return json!["data"]!["token"]!.GetValue<string>();
     }
 
-    protected Task<string> CreateSessionAsync(string endUserId = "user-1", IReadOnlyList<string>? allowed = null, object? tags = null) =>
-        CreateSessionAsync(new Dictionary<string, object?>
+    protected Task<string> CreateNangoSessionAsync(string endUserId = "user-1", IReadOnlyList<string>? allowed = null, object? tags = null) =>
+        CreateNangoSessionAsync(new Dictionary<string, object?>
         {
             ["end_user"] = new { id = endUserId, email = $"{endUserId}@example.com" },
             ["allowed_integrations"] = allowed,

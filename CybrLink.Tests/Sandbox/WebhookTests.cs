@@ -81,7 +81,7 @@ public sealed class WebhookTests : SandboxHarness
     [Fact]
     public async Task A_connection_made_through_a_connect_session_carries_the_end_user()
     {
-        await ConnectApiKeyAsync(await CreateSessionAsync("u7"));
+        await ConnectApiKeyAsync(await CreateNangoSessionAsync("u7"));
         var body = JsonNode.Parse((await _listener.NextAsync(Patience)).Body)!;
         Assert.Equal("creation", body["operation"]!.GetValue<string>());
         Assert.Equal("u7", body["endUser"]!["endUserId"]!.GetValue<string>());
@@ -119,7 +119,7 @@ public sealed class WebhookTests : SandboxHarness
         Assert.Equal("override", overrideHook["operation"]!.GetValue<string>());
         Assert.Equal("c1", overrideHook["connectionId"]!.GetValue<string>());
 
-        var id = await ConnectOAuthAsync(await CreateSessionAsync());
+        var id = await ConnectOAuthAsync(await CreateNangoSessionAsync());
         await _listener.NextAsync(Patience);
         await Sandbox.Control.FailRefreshAsync();
         await Sandbox.Control.ExpireAccessTokenAsync("sandbox-mail", id);

@@ -1,3 +1,4 @@
+using CybrLink.Web.Api;
 using System.Globalization;
 using System.Net;
 using System.Security.Claims;

@@ -1,3 +1,4 @@
+using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
 using CybrLink.Core.Connections;
 using CybrLink.Core.Data;

@@ -1,10 +1,11 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CybrLink.Core.ServerKeys;
+using CybrLink.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace CybrLink.Web.Infrastructure;
+namespace CybrLink.Web.Api;
 
 /// <summary><c>Authorization: Bearer cbl_...</c> for the server API.</summary>
 internal sealed class ServerKeyAuthenticationHandler(

@@ -1,6 +1,6 @@
 using CybrLink.Core.Operators;
 
-namespace CybrLink.Web.Infrastructure;
+namespace CybrLink.Web.Account;
 
 /// <summary>When no operator exists, issues the one-time setup code and writes it to the log, once per start.</summary>
 public static partial class SetupCodeAnnouncer
