@@ -27,7 +27,7 @@ if (StartupErrors.ValidateSettings(app.Services) is { Count: > 0 } problems)
 
 try
 {
-    await app.Services.MigrateDatabaseAsync();
+    await app.Services.MigrateDatabaseOnStartAsync();
     await app.Services.AnnounceSetupCodeIfNeededAsync();
     app.UseCybrLinkWeb();
     await app.RunAsync();

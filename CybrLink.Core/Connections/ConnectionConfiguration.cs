@@ -19,6 +19,10 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         e.Property(c => c.ErrorDetail).HasMaxLength(1000);
         e.Property(c => c.ConnectionConfigJson).HasMaxLength(16384);
         e.HasIndex(c => new { c.IntegrationKey, c.NangoConnectionId }).IsUnique();
-        e.HasIndex(c => c.EndUserId);
+        // The connections list (GET /api/v1/connections, the console) filters by end user or integration and pages
+        // newest first: each filter has an index that already holds that order.
+        e.HasIndex(c => new { c.EndUserId, c.CreatedAt });
+        e.HasIndex(c => new { c.IntegrationKey, c.CreatedAt });
+        e.HasIndex(c => c.CreatedAt);
     }
 }

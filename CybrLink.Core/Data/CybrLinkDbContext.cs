@@ -5,6 +5,7 @@ using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.EndUsers;
 using CybrLink.Core.Leases;
 using CybrLink.Core.ServerKeys;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +13,11 @@ using Microsoft.EntityFrameworkCore;
 namespace CybrLink.Core.Data;
 
 public sealed class CybrLinkDbContext(DbContextOptions<CybrLinkDbContext> options)
-    : IdentityDbContext<IdentityUser>(options)
+    : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring, shared by every instance on this database (cookies, antiforgery, tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
     public DbSet<CatalogIntegration> Integrations => Set<CatalogIntegration>();
     public DbSet<EndUser> EndUsers => Set<EndUser>();

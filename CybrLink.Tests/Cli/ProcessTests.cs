@@ -88,13 +88,23 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task An_unsupported_database_provider_is_refused_by_the_server_and_the_cli()
     {
-        var (exit, _, stderr) = await RunAsync([], ProductionSettings(("Database__Provider", "Postgres")));
+        var (exit, _, stderr) = await RunAsync([], ProductionSettings(("Database__Provider", "Oracle")));
         Assert.Equal(1, exit);
-        Assert.Equal("CybrLink cannot start: Database:Provider supports only 'Sqlite' in this build.", stderr.Trim());
+        Assert.Equal("CybrLink cannot start: Database:Provider must be 'Sqlite' or 'Postgres'.", stderr.Trim());
 
-        (exit, var stdout, stderr) = await RunAsync(["migrate"], new() { ["Database__Provider"] = "Postgres" });
+        (exit, var stdout, stderr) = await RunAsync(["migrate"], new() { ["Database__Provider"] = "Oracle" });
         Assert.NotEqual(0, exit);
-        Assert.Contains("Database:Provider supports only 'Sqlite'", stderr);
+        Assert.Contains("Database:Provider must be 'Sqlite' or 'Postgres'.", stderr);
+        Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    [Fact]
+    public async Task Postgres_without_a_connection_string_is_refused_with_a_sentence()
+    {
+        var (exit, stdout, stderr) = await RunAsync(["migrate"], new() { ["Database__Provider"] = "Postgres" });
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ConnectionStrings:CybrLink is required when Database:Provider is 'Postgres'", stderr);
         Assert.DoesNotContain("   at ", stderr + stdout);
     }
 

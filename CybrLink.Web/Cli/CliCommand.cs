@@ -99,7 +99,15 @@ public static class CliCommand
         }
 
         using var _ = host;
-        await host.Services.MigrateDatabaseAsync();
+        if (verb == "migrate")
+        {
+            await host.Services.MigrateDatabaseAsync();
+        }
+        else
+        {
+            await host.Services.MigrateDatabaseOnStartAsync();
+        }
+
         return verb switch
         {
             "migrate" => await WriteAsync(stderr, "Database is up to date.", Ok),

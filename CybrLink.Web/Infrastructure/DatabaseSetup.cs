@@ -1,4 +1,5 @@
 using CybrLink.Core.Data;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,20 +7,47 @@ using Microsoft.Extensions.Options;
 
 namespace CybrLink.Web.Infrastructure;
 
-/// <summary>Chooses the database provider from configuration and migrates at start.</summary>
+/// <summary>Chooses the database provider from configuration, keeps the Data Protection keys in it, and migrates.</summary>
 public static class DatabaseSetup
 {
     public const string ConnectionStringName = "CybrLink";
+
+    /// <summary>The assembly holding the PostgreSQL migration set (the SQLite set is in CybrLink.Core).</summary>
+    public const string PostgresMigrationsAssembly = "CybrLink.Migrations.Postgres";
+
+    /// <summary>Every instance must use the same name, or they cannot read each other's cookies and tokens.</summary>
+    public const string DataProtectionApplicationName = "CybrLink";
 
     public static IHostApplicationBuilder AddCybrLinkDatabase(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName)).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>());
-        var connectionString = ResolveSqlite(
-            builder.Configuration.GetConnectionString(ConnectionStringName) ?? "Data Source=App_Data/cybrlink.db",
-            builder.Environment.ContentRootPath);
-        // Database:Provider is checked by DatabaseOptionsValidator before anything opens the database.
-        builder.Services.AddDbContextFactory<CybrLinkDbContext>(o => o.UseSqlite(connectionString));
+        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (database.IsPostgres)
+        {
+            if (string.IsNullOrWhiteSpace(configured))
+            {
+                throw new ConfigurationProblemException(
+                    "ConnectionStrings:CybrLink is required when Database:Provider is 'Postgres' (e.g. Host=db;Database=cybrlink;Username=cybrlink;Password=...).");
+            }
+
+            builder.Services.AddDbContextFactory<CybrLinkDbContext>(o =>
+                o.UseNpgsql(configured, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)));
+        }
+        else
+        {
+            // Database:Provider is checked by DatabaseOptionsValidator before anything opens the database.
+            var connectionString = ResolveSqlite(configured ?? "Data Source=App_Data/cybrlink.db", builder.Environment.ContentRootPath);
+            builder.Services.AddDbContextFactory<CybrLinkDbContext>(o => o.UseSqlite(connectionString));
+        }
+
+        // Note: the key ring lives in the database, so every instance behind a load balancer reads the operator
+        // cookies, antiforgery tokens and protected Nango session tokens the others issued. The keys are as secret as
+        // the rest of the database, which already holds everything else CybrLink protects.
+        builder.Services.AddDataProtection()
+            .SetApplicationName(DataProtectionApplicationName)
+            .PersistKeysToDbContext<CybrLinkDbContext>();
         return builder;
     }
 
@@ -38,6 +66,15 @@ public static class DatabaseSetup
         }
 
         return csb.ToString();
+    }
+
+    /// <summary>Migrates when the server starts, if <see cref="DatabaseOptions.ShouldMigrateOnStart"/> says so.</summary>
+    public static async Task MigrateDatabaseOnStartAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ShouldMigrateOnStart)
+        {
+            await services.MigrateDatabaseAsync(ct);
+        }
     }
 
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)

@@ -276,7 +276,11 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EndUserId");
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("EndUserId", "CreatedAt");
+
+                    b.HasIndex("IntegrationKey", "CreatedAt");
 
                     b.HasIndex("IntegrationKey", "NangoConnectionId")
                         .IsUnique();
@@ -380,6 +384,23 @@ namespace CybrLink.Core.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("server_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
