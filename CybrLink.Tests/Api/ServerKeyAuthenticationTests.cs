@@ -8,9 +8,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CybrLink.Tests.Api;
 
-public sealed class ServerKeyAuthenticationTests : IAsyncLifetime
+public class ServerKeyAuthenticationTests : IAsyncLifetime
 {
-    private readonly CybrLinkAppFactory _app = new();
+    private readonly CybrLinkAppFactory _app;
+
+    // Note: virtual on purpose, called from the constructor: overrides return a constant (see OnPostgres.cs).
+    public ServerKeyAuthenticationTests() => _app = new CybrLinkAppFactory(provider: DatabaseProvider);
+
+    protected virtual TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Sqlite;
 
     public Task InitializeAsync() => Task.CompletedTask;
 

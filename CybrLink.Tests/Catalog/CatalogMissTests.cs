@@ -9,8 +9,10 @@ using Microsoft.Extensions.Http;
 namespace CybrLink.Tests.Catalog;
 
 /// <summary>An unknown integration must not re-read the whole catalog from Nango on every request.</summary>
-public sealed class CatalogMissTests : IAsyncLifetime
+public class CatalogMissTests : IAsyncLifetime
 {
+    protected virtual TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Sqlite;
+
     private readonly CountingNango _nango = new();
     private CybrLinkAppFactory _app = null!;
     private HttpClient _api = null!;
@@ -18,7 +20,7 @@ public sealed class CatalogMissTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = new CybrLinkAppFactory(configureServices: services => services.ConfigureAll<HttpClientFactoryOptions>(o =>
-            o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = _nango)));
+            o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = _nango)), provider: DatabaseProvider);
         _api = _app.CreateClientWithKey(await _app.CreateServerKeyAsync("backend"));
     }
 

@@ -13,7 +13,7 @@ namespace CybrLink.Tests.ConnectSessions;
 /// The connect flow at the service boundary, with the browser's part played over HTTP against the sandbox
 /// (the Connect UI's browser tests cover the same flow in Chromium).
 /// </summary>
-public sealed class ConnectFlowTests : SandboxedApp
+public class ConnectFlowTests : SandboxedApp
 {
     private async Task<T> UseAsync<TService, T>(Func<TService, Task<T>> action) where TService : notnull
     {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CybrLink.Tests.ConnectSessions;
 
-public sealed class ConnectSessionsApiTests : SandboxedApp
+public class ConnectSessionsApiTests : SandboxedApp
 {
     private static object Body(string integration = "sandbox-mail", string? returnUrl = null, int? expires = null, object? config = null) => new
     {

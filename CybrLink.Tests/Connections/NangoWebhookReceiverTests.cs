@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CybrLink.Tests.Connections;
 
 /// <summary><c>POST /api/v1/webhooks/nango</c> with webhooks signed the way Nango signs them.</summary>
-public sealed class NangoWebhookReceiverTests : SandboxedApp
+public class NangoWebhookReceiverTests : SandboxedApp
 {
     private async Task<HttpResponseMessage> PostAsync(string body, string? signature = null)
     {
@@ -155,7 +155,7 @@ public sealed class NangoWebhookReceiverTests : SandboxedApp
 }
 
 /// <summary>The sandbox delivers its own webhooks to CybrLink over HTTP: the browser never reports back.</summary>
-public sealed class WebhookDeliveryTests : SandboxedApp
+public class WebhookDeliveryTests : SandboxedApp
 {
     protected override bool DeliverWebhooks => true;
 

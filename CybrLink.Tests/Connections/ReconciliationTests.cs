@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CybrLink.Tests.Connections;
 
 /// <summary>Reconciliation against the sandbox's connection list, with webhooks off (the sandbox has no URL).</summary>
-public sealed class ReconciliationTests : SandboxedApp
+public class ReconciliationTests : SandboxedApp
 {
     private async Task<ReconcileReport?> RunJobOnceAsync() =>
         await App.Services.GetRequiredService<NangoSyncJob>().RunOnceAsync(TimeSpan.FromSeconds(60), CancellationToken.None);

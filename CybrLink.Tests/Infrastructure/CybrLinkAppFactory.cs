@@ -6,32 +6,33 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
 
 namespace CybrLink.Tests.Infrastructure;
 
 /// <summary>
-/// A CybrLink host that owns its world: its own temp SQLite file, captured logs, and settings given by the test.
-/// With <see cref="UseRealServer"/> it listens on 127.0.0.1 (for browsers and the sandbox); otherwise in memory.
+/// A CybrLink host that owns its world: its own database (a temp SQLite file, or a fresh PostgreSQL database),
+/// captured logs, and settings given by the test. With <see cref="UseRealServer"/> it listens on 127.0.0.1 (for
+/// browsers and the sandbox); otherwise in memory. Hosts given a <c>sharedDatabase</c> use it and leave it to the test.
 /// </summary>
 public class CybrLinkAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly bool _ownsDatabase;
 
     /// <param name="configureServices">Runs after the app's own registrations (e.g. to swap <see cref="TimeProvider"/>).</param>
     /// <param name="port">With a real server: the loopback port (0 = any free one).</param>
     public CybrLinkAppFactory(
         IReadOnlyDictionary<string, string?>? settings = null, bool useRealServer = false, Action<IServiceCollection>? configureServices = null,
-        int port = 0)
+        int port = 0, TestDatabaseProvider provider = TestDatabaseProvider.Sqlite, TestDatabase? sharedDatabase = null)
     {
         _configureServices = configureServices;
-        DatabasePath = Path.Combine(Path.GetTempPath(), $"cybrlink-test-{Guid.NewGuid():N}.db");
-        _settings = new Dictionary<string, string?>
+        _ownsDatabase = sharedDatabase is null;
+        Database = sharedDatabase ?? TestDatabase.Create(provider);
+        _settings = new Dictionary<string, string?>(Database.Settings)
         {
-            ["ConnectionStrings:CybrLink"] = $"Data Source={DatabasePath}",
             ["Sandbox:Enabled"] = "false",
             // A closed port unless the test gives a Nango: nothing here may reach a real one.
             ["Nango:BaseUrl"] = "http://127.0.0.1:9",
@@ -59,7 +60,7 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
         }
     }
 
-    public string DatabasePath { get; }
+    public TestDatabase Database { get; }
     public bool UseRealServer { get; }
     public CapturedLogs Logs { get; } = new();
 
@@ -96,20 +97,8 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
         return created.Token;
     }
 
-    /// <summary>The database file and its WAL as text, for scans that prove a secret is not in them.</summary>
-    public string ReadDatabaseText()
-    {
-        SqliteConnection.ClearAllPools();
-        var text = new System.Text.StringBuilder();
-        foreach (var path in new[] { DatabasePath, DatabasePath + "-wal" }.Where(File.Exists))
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
-            text.Append(reader.ReadToEnd());
-        }
-
-        return text.ToString();
-    }
+    /// <summary>Everything in the database as text, for scans that prove a secret is not in it.</summary>
+    public string ReadDatabaseText() => Database.ReadAllText();
 
     public HttpClient CreateClientWithKey(string token)
     {
@@ -121,10 +110,9 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        if (_ownsDatabase)
         {
-            File.Delete(DatabasePath + suffix);
+            await Database.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);

@@ -25,6 +25,9 @@ public class SandboxedApp : IAsyncLifetime
     /// <summary>True: CybrLink listens on 127.0.0.1 and the sandbox delivers its webhooks to it.</summary>
     protected virtual bool DeliverWebhooks => false;
 
+    /// <summary>The database CybrLink runs on; the classes re-run on PostgreSQL override it (see OnPostgres.cs).</summary>
+    protected virtual TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Sqlite;
+
     public async Task InitializeAsync()
     {
         Sandbox = await SandboxServer.StartAsync(new SandboxOptions { WebhookRetryDelay = TimeSpan.FromMilliseconds(50) });
@@ -34,7 +37,8 @@ public class SandboxedApp : IAsyncLifetime
             ["Nango:SecretKey"] = Sandbox.Options.SecretKey,
             ["Nango:WebhookSigningKey"] = Sandbox.Options.WebhookSigningKey,
             ["Connect:AllowedReturnOrigins:0"] = ReturnOrigin,
-        }, useRealServer: DeliverWebhooks, configureServices: services => services.AddSingleton<TimeProvider>(Clock));
+        }, useRealServer: DeliverWebhooks, configureServices: services => services.AddSingleton<TimeProvider>(Clock),
+            provider: DatabaseProvider);
         if (DeliverWebhooks)
         {
             // The running sandbox reads its options live, as Nango reads its environment's webhook settings.

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CybrLink.Tests.Operators;
 
 /// <summary>Sign-out, disabling and role changes reach cookies and open console tabs that already exist.</summary>
-public sealed class SessionRevocationTests : IAsyncLifetime
+public class SessionRevocationTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery staple";
     private static readonly TimeSpan CookieCheck = TimeSpan.FromSeconds(20);
@@ -29,7 +29,10 @@ public sealed class SessionRevocationTests : IAsyncLifetime
         {
             TestClientAddress.Register(services);
             services.AddSingleton<TimeProvider>(_time);
-        });
+        },
+        provider: DatabaseProvider);
+
+    protected virtual TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Sqlite;
 
     public async Task InitializeAsync()
     {

@@ -1,0 +1,53 @@
+using CybrLink.Tests.Api;
+using CybrLink.Tests.Catalog;
+using CybrLink.Tests.Connections;
+using CybrLink.Tests.ConnectSessions;
+using CybrLink.Tests.Infrastructure;
+using CybrLink.Tests.Operators;
+
+namespace CybrLink.Tests.Postgres;
+
+// The same tests, re-run with CybrLink on a fresh PostgreSQL database per host: every [Fact] and [Theory] of the base
+// class runs again here. A representative subset (the API, the connect flow, webhooks, reconciliation, the catalog,
+// operators and server keys), not the whole suite: the rest does not depend on the database provider.
+// Without CYBRLINK_TEST_POSTGRES these fail (TestDatabase says why); test.sh provides a cluster.
+
+public sealed class ConnectSessionsApiOnPostgres : ConnectSessionsApiTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class ConnectFlowOnPostgres : ConnectFlowTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class NangoWebhookReceiverOnPostgres : NangoWebhookReceiverTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class WebhookDeliveryOnPostgres : WebhookDeliveryTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class ReconciliationOnPostgres : ReconciliationTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class CatalogMissOnPostgres : CatalogMissTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class ServerKeyAuthenticationOnPostgres : ServerKeyAuthenticationTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class SessionRevocationOnPostgres : SessionRevocationTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
