@@ -24,6 +24,27 @@ public sealed partial class CatalogService(
             providers[provider] = await TryGetProviderAsync(provider, ct);
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StoreAsync(integrations, providers, ct);
+                break;
+            }
+            catch (DbUpdateException) when (attempt < 3 && !ct.IsCancellationRequested)
+            {
+                // Another instance refreshing at the same moment inserted the same integrations first: read its rows
+                // and update them instead.
+            }
+        }
+
+        misses.Refreshed();
+        return integrations.Count;
+    }
+
+    private async Task StoreAsync(
+        IReadOnlyList<NangoIntegration> integrations, Dictionary<string, NangoProvider?> providers, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var existing = await db.Integrations.ToDictionaryAsync(i => i.Key, ct);
         var now = time.GetUtcNow();
@@ -60,8 +81,6 @@ public sealed partial class CatalogService(
         }
 
         await db.SaveChangesAsync(ct);
-        misses.Refreshed();
-        return integrations.Count;
     }
 
     /// <summary>Whether the catalog was ever read from Nango.</summary>

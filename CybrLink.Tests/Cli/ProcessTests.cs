@@ -99,12 +99,12 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Postgres_without_a_connection_string_is_refused_with_a_sentence()
+    public async Task Postgres_without_a_postgres_connection_string_is_refused_with_a_sentence()
     {
         var (exit, stdout, stderr) = await RunAsync(["migrate"], new() { ["Database__Provider"] = "Postgres" });
 
         Assert.Equal(1, exit);
-        Assert.Contains("ConnectionStrings:CybrLink is required when Database:Provider is 'Postgres'", stderr);
+        Assert.Contains("ConnectionStrings:CybrLink must be a PostgreSQL connection string when Database:Provider is 'Postgres'", stderr);
         Assert.DoesNotContain("   at ", stderr + stdout);
     }
 

@@ -1,9 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using CybrLink.Core.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CybrLink.Web.Infrastructure;
 
@@ -26,10 +28,10 @@ public static class DatabaseSetup
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (database.IsPostgres)
         {
-            if (string.IsNullOrWhiteSpace(configured))
+            if (!IsPostgresConnectionString(configured))
             {
                 throw new ConfigurationProblemException(
-                    "ConnectionStrings:CybrLink is required when Database:Provider is 'Postgres' (e.g. Host=db;Database=cybrlink;Username=cybrlink;Password=...).");
+                    "ConnectionStrings:CybrLink must be a PostgreSQL connection string when Database:Provider is 'Postgres' (e.g. Host=db;Database=cybrlink;Username=cybrlink;Password=...).");
             }
 
             builder.Services.AddDbContextFactory<CybrLinkDbContext>(o =>
@@ -49,6 +51,23 @@ public static class DatabaseSetup
             .SetApplicationName(DataProtectionApplicationName)
             .PersistKeysToDbContext<CybrLinkDbContext>();
         return builder;
+    }
+
+    private static bool IsPostgresConnectionString([NotNullWhen(true)] string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return false;
+        }
+
+        try
+        {
+            return !string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(connectionString).Host);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> when the database settings cannot work (hosts that never start).</summary>
