@@ -17,6 +17,7 @@ http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer
 var latencies = new double[total];
 var next = -1;
 var errors = 0;
+var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
 var wall = Stopwatch.StartNew();
 await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
 {
@@ -32,11 +33,13 @@ await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
             if ((int)response.StatusCode != 201)
             {
                 Interlocked.Increment(ref errors);
+                failures.AddOrUpdate($"HTTP {(int)response.StatusCode}", 1, (_, n) => n + 1);
             }
         }
-        catch (Exception)
+        catch (Exception e)
         {
             Interlocked.Increment(ref errors);
+            failures.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
         }
 
         latencies[i] = sw.Elapsed.TotalMilliseconds;
@@ -47,4 +50,5 @@ Array.Sort(latencies);
 double P(double q) => latencies[Math.Min(total - 1, (int)Math.Ceiling(q * total) - 1)];
 Console.WriteLine(
     $"{bases.Length} instance(s), concurrency {concurrency}: {total} sessions, {errors} errors, {total / elapsed:0} sessions/s, " +
-    $"p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {latencies[^1]:0.0} ms");
+    $"p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {latencies[^1]:0.0} ms" +
+    (failures.IsEmpty ? "" : " (" + string.Join(", ", failures.Select(f => $"{f.Key}: {f.Value}")) + ")"));

@@ -16,6 +16,7 @@ as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$1"; else sh 
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
   [ -n "$PG_DIR" ] && { as_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -m fast -w stop" >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
+  [ -n "${KEEP_LOGS:-}" ] && cp "$WORK"/server-*.log "$KEEP_LOGS"/ 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -34,7 +35,7 @@ PSQL_BASE="$(sed -E 's/Host=([^;]*);Port=([^;]*);Username=([^;]*).*/host=\1 port
 psql "$PSQL_BASE dbname=postgres" -qc "CREATE DATABASE $DB" >/dev/null
 export ASPNETCORE_ENVIRONMENT=Development Nango__BackgroundSync=false Serilog__MinimumLevel__Default=Warning \
        RateLimits__ApiPerKey__PermitLimit=1000000 Database__Provider=Postgres \
-       ConnectionStrings__CybrLink="$BENCH_POSTGRES;Database=$DB"
+       ConnectionStrings__CybrLink="$BENCH_POSTGRES;Database=$DB;Maximum Pool Size=40"  # 2 x 40 < max_connections 100
 (cd "$WORK" && dotnet "$DLL" migrate)
 KEY="$(cd "$WORK" && dotnet "$DLL" create-server-key --name bench)"
 
