@@ -5,6 +5,7 @@ using CybrLink.Core.EndUsers;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Leases;
 using CybrLink.Core.Nango;
+using CybrLink.Core.NangoSync;
 using CybrLink.Core.Operators;
 using CybrLink.Core.ServerKeys;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CybrLink.Core.Connections;
+using CybrLink.Core.NangoSync;
 using CybrLink.E2E.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -43,7 +43,8 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             var expected = new List<string> { "422" };
             if (operation.TryGetProperty("security", out _))
             {
-                expected.Add("401");
+                // Every server-key operation is rate limited per key.
+                expected.AddRange(["401", "429"]);
             }
 
             if (path.Contains('{'))
@@ -72,6 +73,8 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
 
         var cancel = _document.GetProperty("paths").GetProperty("/api/v1/connect-sessions/{id}").GetProperty("delete").GetProperty("responses");
         Assert.True(cancel.TryGetProperty("410", out _), "cancelling a used session answers 410");
+        var reconnect = _document.GetProperty("paths").GetProperty("/api/v1/connections/{id}/reconnect-session").GetProperty("post").GetProperty("responses");
+        Assert.True(reconnect.TryGetProperty("409", out _), "reconnecting a revoked connection answers 409");
         var create = _document.GetProperty("paths").GetProperty("/api/v1/connect-sessions").GetProperty("post").GetProperty("responses");
         Assert.False(create.TryGetProperty("400", out var badRequest)
             && badRequest.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetRawText().Contains("HttpValidationProblemDetails"),

@@ -77,6 +77,19 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rate_limit_of_zero_or_a_word_is_one_sentence_and_exit_1()
+    {
+        var (zeroExit, zeroOut, zero) = await RunAsync([], ProductionSettings(("RateLimits__ApiPerKey__PermitLimit", "0")));
+        var (wordExit, wordOut, word) = await RunAsync([], ProductionSettings(("RateLimits__ApiPerKey__PermitLimit", "lots")));
+
+        Assert.Equal((1, 1), (zeroExit, wordExit));
+        Assert.StartsWith("CybrLink cannot start: Every RateLimits:* limit needs PermitLimit of at least 1", zero.Trim());
+        Assert.StartsWith("CybrLink cannot start: A setting has a value of the wrong kind:", word.Trim());
+        Assert.Contains("RateLimits:ApiPerKey:PermitLimit", word);
+        Assert.DoesNotContain("   at ", zero + zeroOut + word + wordOut);
+    }
+
+    [Fact]
     public async Task A_connect_public_url_that_is_not_a_url_is_refused()
     {
         var (exit, _, stderr) = await RunAsync([], ProductionSettings(("Connect__PublicUrl", "cybrlink.example.com")));

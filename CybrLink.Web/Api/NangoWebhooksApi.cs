@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CybrLink.Core.Connections;
+using CybrLink.Core.NangoSync;
 using CybrLink.Core.Nango;
 using CybrLink.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;

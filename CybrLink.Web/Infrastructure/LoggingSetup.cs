@@ -15,7 +15,7 @@ public static class LoggingSetup
     /// </summary>
     public static IHostApplicationBuilder AddCybrLinkLogging(this IHostApplicationBuilder builder)
     {
-        var json = builder.Configuration.GetValue("Logging:Json", false);
+        builder.Services.AddOptions<LogOutputOptions>().BindConfiguration(LogOutputOptions.SectionName);
         // Note: the static Log.Logger is left alone, so several hosts in one process (tests) keep their own logs.
         builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (services, logger) =>
         {
@@ -36,7 +36,7 @@ public static class LoggingSetup
                 .Enrich.FromLogContext()
                 // Last, so it also sees what other enrichers added.
                 .Enrich.With<LogValueEscaper>();
-            if (json)
+            if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LogOutputOptions>>().Value.Json)
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             }
@@ -74,4 +74,13 @@ public static class LoggingSetup
         : IsProbe(path) ? LogEventLevel.Debug
         : status >= 500 ? LogEventLevel.Error
         : LogEventLevel.Information;
+}
+
+/// <summary>How log lines are written (section <c>Logging</c>, beside the framework's own log levels).</summary>
+public sealed class LogOutputOptions
+{
+    public const string SectionName = "Logging";
+
+    /// <summary>JSON lines (compact Serilog format) instead of readable lines.</summary>
+    public bool Json { get; set; }
 }

@@ -1,4 +1,5 @@
 using CybrLink.Core.Connections;
+using CybrLink.Core.NangoSync;
 using CybrLink.Core.Nango;
 using Microsoft.Extensions.Options;
 

@@ -21,6 +21,8 @@ public static class StartupErrors
         Check<ApiOptions>(services, problems);
         Check<DatabaseOptions>(services, problems);
         Check<SandboxOptions>(services, problems);
+        Check<RateLimits>(services, problems);
+        Check<Account.OperatorSessionOptions>(services, problems);
         return problems.Distinct().ToList();
     }
 
@@ -37,6 +39,11 @@ public static class StartupErrors
         catch (OptionsValidationException e)
         {
             problems.AddRange(Sentences(e));
+        }
+        catch (InvalidOperationException e) when (e.InnerException is not null)
+        {
+            // The binder could not read a value ("abc" for a number); its message names the key and the value.
+            problems.Add($"A setting has a value of the wrong kind: {e.Message.ReplaceLineEndings(" ").Trim()}");
         }
     }
 

@@ -1,6 +1,7 @@
 using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
 using CybrLink.Core.Connections;
+using CybrLink.Core.NangoSync;
 using CybrLink.Core.Data;
 using CybrLink.Core.Operators;
 using CybrLink.Sandbox;

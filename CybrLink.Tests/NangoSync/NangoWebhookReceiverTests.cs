@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CybrLink.Core.Connections;
+using CybrLink.Core.NangoSync;
 using CybrLink.Core.Data;
 using CybrLink.Core.Nango;
 using CybrLink.Tests.Api;
@@ -10,7 +11,7 @@ using CybrLink.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CybrLink.Tests.Connections;
+namespace CybrLink.Tests.NangoSync;
 
 /// <summary><c>POST /api/v1/webhooks/nango</c> with webhooks signed the way Nango signs them.</summary>
 public class NangoWebhookReceiverTests : SandboxedApp

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Connections;
+using CybrLink.Core.NangoSync;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Data;
 using CybrLink.Core.Leases;
@@ -9,7 +10,7 @@ using CybrLink.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CybrLink.Tests.Connections;
+namespace CybrLink.Tests.NangoSync;
 
 /// <summary>Reconciliation against the sandbox's connection list, with webhooks off (the sandbox has no URL).</summary>
 public class ReconciliationTests : SandboxedApp

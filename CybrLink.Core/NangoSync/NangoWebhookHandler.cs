@@ -1,10 +1,11 @@
 using CybrLink.Core.Audit;
 using CybrLink.Core.ConnectSessions;
+using CybrLink.Core.Connections;
 using CybrLink.Core.Data;
 using CybrLink.Core.Nango;
 using Microsoft.EntityFrameworkCore;
 
-namespace CybrLink.Core.Connections;
+namespace CybrLink.Core.NangoSync;
 
 public enum WebhookOutcome
 {

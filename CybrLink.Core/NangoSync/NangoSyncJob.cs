@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CybrLink.Core.Connections;
+namespace CybrLink.Core.NangoSync;
 
 /// <summary>
 /// The periodic work against Nango: reconcile connections every <c>Nango:ReconcileSeconds</c>, and refresh the
