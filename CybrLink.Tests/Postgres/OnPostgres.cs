@@ -1,8 +1,8 @@
 using CybrLink.Tests.Api;
 using CybrLink.Tests.Catalog;
-using CybrLink.Tests.Connections;
 using CybrLink.Tests.ConnectSessions;
 using CybrLink.Tests.Infrastructure;
+using CybrLink.Tests.NangoSync;
 using CybrLink.Tests.Operators;
 
 namespace CybrLink.Tests.Postgres;
