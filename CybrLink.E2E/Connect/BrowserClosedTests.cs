@@ -94,12 +94,20 @@ public sealed class BrowserClosedTests(BrowserFixture browser, ConnectFixture fx
         var connect = new ConnectUiPage(await _context.NewPageAsync());
         await connect.OpenAsync(session.ConnectUrl);
         var popup = await connect.ConnectInPopupAsync();
-        await popup.WaitForURLAsync(url => url.Contains("/_provider/"));
+        // Committed is enough: the consent heading is awaited by DecideAsync; waiting for "load" raced slow machines.
+        await popup.WaitForURLAsync(url => url.Contains("/_provider/"), new() { WaitUntil = WaitUntilState.Commit });
 
         // The end user closes the Connect tab, then approves in the popup that is still open.
         await connect.Page.CloseAsync();
+        var closed = new TaskCompletionSource();
+        popup.Close += (_, _) => closed.TrySetResult();
         await ConnectUiPage.DecideAsync(popup, "Approve");
-        await popup.WaitForURLAsync(url => url.Contains("/oauth/callback"));
+        // Nango's callback page closes itself 500 ms after it loads when no opener acknowledges it: either is proof.
+        var callback = popup.WaitForURLAsync(url => url.Contains("/oauth/callback"), new() { WaitUntil = WaitUntilState.Commit });
+        if (await Task.WhenAny(closed.Task, callback) == callback && !popup.IsClosed)
+        {
+            await callback;
+        }
     }
 
     // Waits on a condition with a deadline: the webhook is delivered asynchronously, as Nango's.

@@ -49,22 +49,7 @@ public sealed class RequestLogLevelTests : SandboxedApp
         Assert.DoesNotContain("   at ", App.Logs.All);
     }
 
-    private async Task<string> WaitForRequestLineAsync(string method, string path)
-    {
-        // The request line is written when the pipeline unwinds, which can be just after the client has its answer.
-        var prefix = $"HTTP \"{method}\" \"{path}\" responded";
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var line = App.Logs.Lines.FirstOrDefault(l => l.Contains(prefix, StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return line;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"No request line for {method} {path}: {App.Logs.All}");
-    }
+    // The request line is written when the pipeline unwinds, which can be just after the client has its answer.
+    private Task<string> WaitForRequestLineAsync(string method, string path) =>
+        App.Logs.WaitForLineAsync(l => l.Contains($"HTTP \"{method}\" \"{path}\" responded", StringComparison.Ordinal));
 }

@@ -30,21 +30,7 @@ public sealed class ServerFailureLogTests : IAsyncLifetime
         Assert.DoesNotContain("responded 500", _app.Logs.All);
     }
 
-    private async Task<string> WaitForLineAsync(string text)
-    {
-        // The request line is written when the pipeline unwinds, which can be just after the client has its answer.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var line = _app.Logs.Lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return line;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"No log line with {text}: {_app.Logs.All}");
-    }
+    // The request line is written when the pipeline unwinds, which can be just after the client has its answer.
+    private Task<string> WaitForLineAsync(string text) =>
+        _app.Logs.WaitForLineAsync(l => l.Contains(text, StringComparison.Ordinal));
 }
