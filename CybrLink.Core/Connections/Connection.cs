@@ -32,6 +32,9 @@ public sealed class Connection
     public DateTimeOffset? LastCheckedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>Revoked in CybrLink, but the delete in Nango has not succeeded yet; reconciliation retries it.</summary>
+    public bool NangoDeletePending { get; set; }
+
     /// <summary>Nango reports that the credential stopped working (refresh failing). True if that changed the status.</summary>
     public bool MarkErrored(string detail, DateTimeOffset now)
     {

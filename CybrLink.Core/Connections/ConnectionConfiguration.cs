@@ -24,5 +24,6 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         e.HasIndex(c => new { c.EndUserId, c.CreatedAt });
         e.HasIndex(c => new { c.IntegrationKey, c.CreatedAt });
         e.HasIndex(c => c.CreatedAt);
+        e.HasIndex(c => c.NangoDeletePending);
     }
 }

@@ -1,9 +1,12 @@
+using CybrLink.Core.AgentCalls;
+using CybrLink.Core.Agents;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.EndUsers;
 using CybrLink.Core.Leases;
+using CybrLink.Core.Policies;
 using CybrLink.Core.ServerKeys;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -25,6 +28,11 @@ public sealed class CybrLinkDbContext(DbContextOptions<CybrLinkDbContext> option
     public DbSet<Connection> Connections => Set<Connection>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<AgentKey> AgentKeys => Set<AgentKey>();
+    public DbSet<AgentToken> AgentTokens => Set<AgentToken>();
+    public DbSet<AgentPolicyVersion> AgentPolicyVersions => Set<AgentPolicyVersion>();
+    public DbSet<AgentCall> AgentCalls => Set<AgentCall>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
