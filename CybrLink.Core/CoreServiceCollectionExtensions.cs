@@ -1,3 +1,4 @@
+using CybrLink.Core.Actions;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
@@ -33,6 +34,8 @@ public static class CoreServiceCollectionExtensions
 
         builder.Services.AddOptions<ConnectOptions>().Bind(builder.Configuration.GetSection(ConnectOptions.SectionName));
 
+        // Built on first resolve; the web host resolves it before starting so a broken manifest stops start-up.
+        builder.Services.AddSingleton(_ => ActionCatalog.LoadEmbedded());
         builder.Services.AddSingleton<ServerKeyService>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<LeaseService>();
