@@ -1,3 +1,4 @@
+using CybrLink.Core.Actions;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
 using CybrLink.Sandbox;
@@ -9,8 +10,9 @@ namespace CybrLink.Web.Infrastructure;
 public static class StartupErrors
 {
     /// <summary>
-    /// Checks every settings class before anything starts, so each problem is one sentence naming its key rather than
-    /// a stack trace. (ValidateOnStart still guards hosts that skip this.)
+    /// Checks every settings class and the action manifests before anything starts, so each problem is one sentence
+    /// naming its key (or manifest file and JSON path) rather than a stack trace. (ValidateOnStart still guards hosts
+    /// that skip this.)
     /// </summary>
     public static IReadOnlyList<string> ValidateSettings(IServiceProvider services)
     {
@@ -23,6 +25,7 @@ public static class StartupErrors
         Check<SandboxOptions>(services, problems);
         Check<RateLimits>(services, problems);
         Check<Account.OperatorSessionOptions>(services, problems);
+        CheckActionManifests(services, problems);
         return problems.Distinct().ToList();
     }
 
@@ -44,6 +47,19 @@ public static class StartupErrors
         {
             // The binder could not read a value ("abc" for a number); its message names the key and the value.
             problems.Add($"A setting has a value of the wrong kind: {e.Message.ReplaceLineEndings(" ").Trim()}");
+        }
+    }
+
+    // The catalog validates every manifest in its constructor; resolving it here builds it once, before the first request.
+    private static void CheckActionManifests(IServiceProvider services, List<string> problems)
+    {
+        try
+        {
+            _ = services.GetRequiredService<ActionCatalog>();
+        }
+        catch (ActionManifestException e)
+        {
+            problems.Add(e.Message);
         }
     }
 
