@@ -18,7 +18,6 @@ internal sealed record ActionPlacement(
 internal sealed class ActionBuilder(string provider, BuildOptions schemaOptions, Action<string, string> fail)
 {
     private const string Draft202012 = "https://json-schema.org/draft/2020-12/schema";
-    private static readonly EvaluationOptions ListOutput = new() { OutputFormat = OutputFormat.List };
 
     // Note: a manifest must not be able to steer Nango (another connection, another host, retries) or the transport;
     // the same names the raw proxy refuses from agents.
@@ -100,7 +99,7 @@ internal sealed class ActionBuilder(string provider, BuildOptions schemaOptions,
     /// <summary>Checks the input schema's shape and returns its properties with their "type" (null when not one string).</summary>
     private Dictionary<string, string?> CheckInputSchema(JsonElement schema, string at)
     {
-        if (ActionManifestLoader.FirstError(MetaSchemas.Draft202012.Evaluate(schema, ListOutput), at) is { } metaError)
+        if (ActionManifestLoader.FirstError(MetaSchemas.Draft202012.Evaluate(schema, SchemaErrors.Options), at) is { } metaError)
         {
             fail(metaError.Pointer, $"input_schema is not a valid JSON Schema 2020-12: {metaError.Message}");
         }

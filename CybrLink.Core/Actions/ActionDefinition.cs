@@ -10,7 +10,6 @@ namespace CybrLink.Core.Actions;
 /// </summary>
 public sealed class ActionDefinition
 {
-    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List };
     private static readonly JsonWriterOptions Compact = new() { Indented = false };
 
     private readonly JsonSchema _schema;
@@ -83,23 +82,15 @@ public sealed class ActionDefinition
             errors.Add(new ActionInputError($"/{JsonPointers.Escape(property.Name)}", $"\"{property.Name}\" is not an input of this action ({known})."));
         }
 
-        var results = _schema.Evaluate(input, Evaluation);
-        if (!results.IsValid)
+        foreach (var (pointer, keyword, message) in SchemaErrors.Collect(_schema.Evaluate(input, SchemaErrors.Options)))
         {
-            foreach (var detail in results.Details ?? [])
+            // The false schema of "additionalProperties" reports each unknown member; those at the top are named above.
+            if (keyword.Length == 0 && errors.Any(e => e.Pointer == pointer))
             {
-                var pointer = detail.InstanceLocation.ToString();
-                foreach (var (keyword, message) in detail.Errors ?? new Dictionary<string, string>())
-                {
-                    // The false schema of "additionalProperties" reports each unknown member; named above at the top level.
-                    if (keyword.Length == 0 && errors.Any(e => e.Pointer == pointer))
-                    {
-                        continue;
-                    }
-
-                    errors.Add(new ActionInputError(pointer, keyword.Length == 0 ? "is not allowed here." : message));
-                }
+                continue;
             }
+
+            errors.Add(new ActionInputError(pointer, keyword.Length == 0 ? "is not allowed here." : message));
         }
 
         errors.AddRange(ShapeErrors(input).Where(e => errors.All(known => known.Pointer != e.Pointer)));

@@ -11,7 +11,6 @@ namespace CybrLink.Core.Actions;
 internal static class ActionManifestLoader
 {
     private static readonly JsonSerializerOptions Wire = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-    private static readonly EvaluationOptions ListOutput = new() { OutputFormat = OutputFormat.List };
     private static readonly Lazy<JsonSchema> ManifestSchema = new(LoadManifestSchema);
 
     public static IReadOnlyList<ActionDefinition> Load(ActionManifestSource source, BuildOptions schemaOptions)
@@ -23,15 +22,16 @@ internal static class ActionManifestLoader
         }
         catch (JsonException e)
         {
-            var path = e.Path is { Length: > 1 } p ? $" ({p})" : "";
+            var pointer = JsonSyntaxLocator.PointerAtError(source.Json);
+            var after = pointer.Length == 0 ? "" : $", after {pointer}";
             throw new ActionManifestException(
-                $"Action manifest {source.FileName} is not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}{path}.");
+                $"Action manifest {source.FileName} is not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}{after}.");
         }
 
         using (document)
         {
             var root = document.RootElement;
-            if (FirstError(ManifestSchema.Value.Evaluate(root, ListOutput), "") is { } formatError)
+            if (FirstError(ManifestSchema.Value.Evaluate(root, SchemaErrors.Options), "") is { } formatError)
             {
                 throw Invalid(source, formatError.Pointer, formatError.Message);
             }
@@ -70,9 +70,7 @@ internal static class ActionManifestLoader
             return null;
         }
 
-        var errors = (results.Details ?? [results])
-            .SelectMany(d => (d.Errors ?? new Dictionary<string, string>()).Select(e => (Pointer: d.InstanceLocation.ToString(), Keyword: e.Key, Message: e.Value)))
-            .ToList();
+        var errors = SchemaErrors.Collect(results);
         if (errors.Count == 0)
         {
             return new ActionInputError(prefix, "does not match the expected format");
