@@ -1,3 +1,4 @@
+using CybrLink.Core.AgentCalls;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
@@ -32,6 +33,10 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddNangoClient();
 
         builder.Services.AddOptions<ConnectOptions>().Bind(builder.Configuration.GetSection(ConnectOptions.SectionName));
+        builder.Services.AddOptions<AgentCallOptions>()
+            .Bind(builder.Configuration.GetSection(AgentCallOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentCallOptions>, AgentCallOptionsValidator>());
 
         builder.Services.AddSingleton<ServerKeyService>();
         builder.Services.AddSingleton<AuditLog>();
@@ -50,6 +55,10 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddScoped<NangoWebhookHandler>();
         builder.Services.AddScoped<ConnectionReconciler>();
         builder.Services.AddSingleton<NangoSyncJob>();
+        // The web host runs it as a hosted service (WebSetup); a host that never starts it must not record calls.
+        builder.Services.AddSingleton<AgentCallWriter>();
+        builder.Services.AddScoped<ConnectionRevoker>();
+        builder.Services.AddScoped<EndUserOffboarder>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
         return builder;

@@ -1,3 +1,4 @@
+using CybrLink.Core.AgentCalls;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
 using CybrLink.Sandbox;
@@ -19,6 +20,7 @@ public static class StartupErrors
         Check<ConnectOptions>(services, problems);
         Check<BrandingOptions>(services, problems);
         Check<ApiOptions>(services, problems);
+        Check<AgentCallOptions>(services, problems);
         Check<DatabaseOptions>(services, problems);
         Check<SandboxOptions>(services, problems);
         Check<RateLimits>(services, problems);
