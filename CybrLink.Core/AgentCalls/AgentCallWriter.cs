@@ -18,13 +18,19 @@ public sealed class AgentCallNotRecordedException(Exception inner)
 /// <c>AgentCalls:MaxBatch</c>), writes it in one transaction and completes every caller at once, so many concurrent
 /// calls share one commit. <see cref="RecordAsync"/> completes only when its row is committed.
 /// </summary>
-public sealed partial class AgentCallWriter : BackgroundService
+/// <remarks>
+/// Note: a hosted service with its own loop rather than a <see cref="BackgroundService"/>: BackgroundService starts
+/// ExecuteAsync with <c>Task.Run(…, stoppingToken)</c>, so a stop that comes right after the start cancels the loop
+/// before it runs, and every queued caller would wait forever. Here the loop always runs until the queue is drained.
+/// </remarks>
+public sealed partial class AgentCallWriter : IHostedService
 {
     private readonly IDbContextFactory<CybrLinkDbContext> _dbFactory;
     private readonly AgentCallOptions _options;
     private readonly ILogger<AgentCallWriter> _logger;
     private readonly Channel<Work> _queue;
     private IReadOnlyList<(PropertyInfo Property, int MaxLength)>? _stringLimits;
+    private Task? _loop;
     private long _commits;
 
     public AgentCallWriter(IDbContextFactory<CybrLinkDbContext> dbFactory, IOptions<AgentCallOptions> options, ILogger<AgentCallWriter> logger)
@@ -75,11 +81,24 @@ public sealed partial class AgentCallWriter : BackgroundService
     /// </summary>
     public void RecordBytesOut(Guid callId, long bytesOut) => _queue.Writer.TryWrite(new BytesOut(callId, bytesOut));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop ??= Task.Run(WriteQueuedAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Closes the queue and waits until everything queued before is written (or the host gives up waiting).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await (_loop ??= Task.Run(WriteQueuedAsync, CancellationToken.None)).WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteQueuedAsync()
     {
         var reader = _queue.Reader;
         var batch = new List<Work>(_options.MaxBatch);
-        // Note: not stoppingToken. StopAsync closes the queue, and the loop ends only once everything queued before
+        // Note: no cancellation. StopAsync closes the queue, and the loop ends only once everything queued before
         // that is written: a caller that queued a row is answered with its commit, never abandoned by a shutdown.
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -92,12 +111,6 @@ public sealed partial class AgentCallWriter : BackgroundService
             await WriteBytesOutAsync([.. batch.OfType<BytesOut>()]);
             batch.Clear();
         }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
     }
 
     /// <summary>One transaction for the whole batch, retried; completes or faults every caller. Never throws.</summary>

@@ -96,8 +96,7 @@ public class RevocationTests : RevocationFixture
     public async Task A_failing_nango_leaves_it_blocked_and_reconciliation_deletes_it_later_without_reviving_it()
     {
         var (id, nangoId) = await ConnectAsync("u-2");
-        // The revocation's delete and the next pass's retry fail; the pass's list call then succeeds.
-        await Sandbox.Control.FailApiAsync(count: 2);
+        await Sandbox.Control.FailApiAsync(count: 1);
 
         var revocation = await RevokeAsync(id);
 
@@ -108,7 +107,9 @@ public class RevocationTests : RevocationFixture
         Assert.True(blocked.NangoDeletePending);
         Assert.True(await NangoListsAsync(nangoId));
 
-        // Nango still lists it while the delete is pending: the pass must neither revive nor record it again.
+        // The pass's retry of the delete fails again, and Nango still lists the connection while the delete is
+        // pending: the pass must neither revive it nor record it again.
+        await Sandbox.Control.FailApiAsync(count: 1);
         var stillPending = await ReconcileAsync();
         Assert.Equal(0, stillPending!.NangoDeletesRetried);
         Assert.Equal(0, stillPending.Created);
