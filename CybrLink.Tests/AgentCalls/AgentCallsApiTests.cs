@@ -103,6 +103,18 @@ public class AgentCallsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_document_names_exactly_the_parameters_the_filters_above_use()
+    {
+        var document = await _api.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var operation = document.GetProperty("paths").GetProperty("/api/v1/agent-calls").GetProperty("get");
+
+        var names = operation.GetProperty("parameters").EnumerateArray()
+            .Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString()!).Order();
+        Assert.Equal(["agent_id", "connection_id", "cursor", "decision", "end_user_id", "limit", "since"], names);
+        Assert.Equal(["Agent calls"], operation.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
     public async Task The_cursor_pages_through_every_row_once_newest_first()
     {
         var seen = new List<string>();
