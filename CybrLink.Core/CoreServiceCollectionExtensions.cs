@@ -1,4 +1,5 @@
 using CybrLink.Core.Actions;
+using CybrLink.Core.AgentCalls;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
@@ -33,6 +34,10 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddNangoClient();
 
         builder.Services.AddOptions<ConnectOptions>().Bind(builder.Configuration.GetSection(ConnectOptions.SectionName));
+        builder.Services.AddOptions<AgentCallOptions>()
+            .Bind(builder.Configuration.GetSection(AgentCallOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentCallOptions>, AgentCallOptionsValidator>());
 
         // Built on first resolve; the web host resolves it before starting so a broken manifest stops start-up.
         builder.Services.AddSingleton(_ => ActionCatalog.LoadEmbedded());
@@ -53,6 +58,10 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddScoped<NangoWebhookHandler>();
         builder.Services.AddScoped<ConnectionReconciler>();
         builder.Services.AddSingleton<NangoSyncJob>();
+        // The web host runs it as a hosted service (WebSetup); a host that never starts it must not record calls.
+        builder.Services.AddSingleton<AgentCallWriter>();
+        builder.Services.AddScoped<ConnectionRevoker>();
+        builder.Services.AddScoped<EndUserOffboarder>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
         return builder;

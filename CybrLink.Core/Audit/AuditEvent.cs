@@ -37,6 +37,7 @@ public sealed record AuditTarget(string Type, string Id)
 {
     public static AuditTarget ConnectSession(Guid id) => new("connect_session", id.ToString());
     public static AuditTarget Connection(Guid id) => new("connection", id.ToString());
+    public static AuditTarget EndUser(string id) => new("end_user", id);
 }
 
 public static class AuditActions
@@ -51,4 +52,7 @@ public static class AuditActions
     public const string ConnectionUpdated = "connection.updated";
     public const string ConnectionErrored = "connection.errored";
     public const string ConnectionRevokedExternally = "connection.revoked_externally";
+    public const string ConnectionRevoked = "connection.revoked";
+    public const string ConnectionNangoDeleted = "connection.nango_deleted";
+    public const string EndUserOffboarded = "end_user.offboarded";
 }

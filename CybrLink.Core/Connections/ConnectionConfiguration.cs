@@ -15,7 +15,10 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         e.Property(c => c.IntegrationKey).HasMaxLength(CatalogIntegration.MaxKeyLength);
         e.Property(c => c.EndUserId).HasMaxLength(EndUser.MaxIdLength);
         e.Property(c => c.OrganizationId).HasMaxLength(255);
-        e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+        // Note: a concurrency token, so a writer holding a stale copy (reconciliation, a webhook) cannot overwrite a
+        // revocation committed meanwhile by saving its own status change: its save fails instead, and it retries on a
+        // fresh read. Without it a pass that read "error" just before the revocation could write "active" after it.
+        e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         e.Property(c => c.ErrorDetail).HasMaxLength(1000);
         e.Property(c => c.ConnectionConfigJson).HasMaxLength(16384);
         e.HasIndex(c => new { c.IntegrationKey, c.NangoConnectionId }).IsUnique();

@@ -7,21 +7,31 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CybrLink.Core.NangoSync;
 
-public sealed record ReconcileReport(int Listed, int Created, int Errored, int Recovered, int RevokedExternally, int SessionsExpired);
+public sealed record ReconcileReport(
+    int Listed, int Created, int Errored, int Recovered, int RevokedExternally, int SessionsExpired, int NangoDeletesRetried = 0);
 
 /// <summary>
 /// Keeps CybrLink's connections in step with Nango's connection list (the truth, eventually): completes sessions
 /// whose browser never reported, records connections CybrLink missed, follows Nango's <c>errors[]</c>, marks
-/// connections gone from Nango as revoked, and expires overdue sessions.
+/// connections gone from Nango as revoked, expires overdue sessions, and retries the Nango delete of revoked
+/// connections whose delete failed. A revoked connection Nango still lists is never revived nor recorded again.
 /// </summary>
 public sealed class ConnectionReconciler(
-    IDbContextFactory<CybrLinkDbContext> dbFactory, INangoApi nango, ConnectSessionCompleter completer, ConnectionRecorder recorder)
+    IDbContextFactory<CybrLinkDbContext> dbFactory, INangoApi nango, ConnectSessionCompleter completer, ConnectionRecorder recorder,
+    ConnectionRevoker revoker)
 {
     private const int PageSize = 1000;
+
+    /// <summary>Pending Nango deletes retried per pass: small, so the pass does not eat the agents' Nango budget.</summary>
+    public const int MaxDeletesPerPass = 20;
+
     private static readonly AuditActor Actor = AuditActor.Reconciliation;
 
     public async Task<ReconcileReport> ReconcileAsync(CancellationToken ct = default)
     {
+        // First, so the list below no longer shows what was just deleted.
+        var deletesRetried = await revoker.RetryPendingDeletesAsync(MaxDeletesPerPass, ct);
+
         // The whole list first: if Nango fails midway, nothing is marked revoked on a partial view.
         var listed = new List<NangoConnection>();
         for (var page = 0; ; page++)
@@ -43,6 +53,8 @@ public sealed class ConnectionReconciler(
         var localByKey = local.ToDictionary(c => (c.IntegrationKey, c.NangoConnectionId));
         foreach (var remote in ours)
         {
+            // Note: a connection revoked in CybrLink whose Nango delete is still pending is listed here, and found
+            // locally: the recorder keeps it revoked (Reauthorise, MarkErrored and MarkRecovered leave Revoked alone).
             if (!localByKey.TryGetValue((remote.ProviderConfigKey, remote.ConnectionId), out var connection))
             {
                 var endUserId = remote.Tags!.GetValueOrDefault(NangoTags.EndUserId) ?? remote.EndUser?.Id;
@@ -83,7 +95,7 @@ public sealed class ConnectionReconciler(
 
         await db.SaveChangesAsync(ct);
         var expired = await completer.ExpireOverdueAsync(ct);
-        return new ReconcileReport(ours.Count, created, errored, recovered, revoked, expired);
+        return new ReconcileReport(ours.Count, created, errored, recovered, revoked, expired, deletesRetried);
     }
 
     /// <summary>Sessions still open whose connection Nango lists: one query, not a transaction per Nango connection.</summary>

@@ -1,6 +1,7 @@
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Leases;
 using CybrLink.Core.Nango;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -61,9 +62,10 @@ public sealed partial class NangoSyncJob(
             }
 
             var report = await scope.ServiceProvider.GetRequiredService<ConnectionReconciler>().ReconcileAsync(ct);
-            if (report.Created + report.Errored + report.Recovered + report.RevokedExternally + report.SessionsExpired > 0)
+            if (report.Created + report.Errored + report.Recovered + report.RevokedExternally + report.SessionsExpired + report.NangoDeletesRetried > 0)
             {
-                LogReconciled(logger, report.Created, report.Errored, report.Recovered, report.RevokedExternally, report.SessionsExpired);
+                LogReconciled(logger, report.Created, report.Errored, report.Recovered, report.RevokedExternally, report.SessionsExpired,
+                    report.NangoDeletesRetried);
             }
 
             return report;
@@ -79,10 +81,16 @@ public sealed partial class NangoSyncJob(
             LogNangoFailed(logger, e.Message);
             return null;
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A connection's status changed while the pass ran (a revocation): its view is stale, the next pass redoes it.
+            LogNangoFailed(logger, "a connection changed while the pass ran");
+            return null;
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled with Nango: {Created} created, {Errored} errored, {Recovered} recovered, {Revoked} revoked externally, {Expired} sessions expired")]
-    private static partial void LogReconciled(ILogger logger, int created, int errored, int recovered, int revoked, int expired);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled with Nango: {Created} created, {Errored} errored, {Recovered} recovered, {Revoked} revoked externally, {Expired} sessions expired, {Deleted} pending deletes done")]
+    private static partial void LogReconciled(ILogger logger, int created, int errored, int recovered, int revoked, int expired, int deleted);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation paused for {RetryAfterSeconds} s: Nango's API rate limit was reached (DEFAULT_RATE_LIMIT_PER_MIN on the Nango server)")]
     private static partial void LogRateLimited(ILogger logger, double retryAfterSeconds);

@@ -131,7 +131,6 @@ public sealed class ConnectFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
-
 }
 
 /// <summary>The system clock, moved forward on demand (session expiry without waiting).</summary>

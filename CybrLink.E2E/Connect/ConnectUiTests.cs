@@ -146,7 +146,9 @@ public sealed class ConnectUiTests(BrowserFixture browser, ConnectFixture fx) : 
         Assert.Equal("completed", (await fx.GetSessionAsync(session.Id)).GetProperty("status").GetString());
         var nangoConnection = Assert.Single((await fx.NangoConnectionsForAsync(session.Id)).EnumerateArray());
         var echo = await fx.EchoThroughNangoAsync("sandbox-crm", nangoConnection.GetProperty("connection_id").GetString()!);
-        Assert.Equal(apiKey, echo.GetProperty("headers").GetProperty("x-api-key").GetString());
+        // The echo proves the typed key reached the provider without handing it back: a hash prefix of it.
+        Assert.Equal(CybrLink.Tests.Sandbox.EchoProof.Of(apiKey), echo.GetProperty("headers").GetProperty("x-api-key").GetString());
+        Assert.DoesNotContain(apiKey, echo.GetRawText(), StringComparison.Ordinal);
 
         lock (toNango) Assert.Contains(toNango, r => r.Contains(apiKey, StringComparison.Ordinal));
         lock (toCybrLink)

@@ -498,6 +498,7 @@ namespace CybrLink.Migrations.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");

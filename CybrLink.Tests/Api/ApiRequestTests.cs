@@ -43,7 +43,8 @@ public sealed class ApiRequestTests : IAsyncLifetime
 
         var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var checkedNames = new List<string>();
-        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        // The agent-call list pages as {data, next_cursor} over audit rows: AgentCallsApiTests probes its names.
+        foreach (var path in document.GetProperty("paths").EnumerateObject().Where(p => p.Name != "/api/v1/agent-calls"))
         {
             foreach (var operation in path.Value.EnumerateObject())
             {

@@ -183,7 +183,7 @@ public sealed class NangoContractTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echo = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("POST", echo.GetProperty("method").GetString());
-        Assert.Equal("Bearer sbx_canary_imported_token", echo.GetProperty("headers").GetProperty("authorization").GetString());
+        Assert.Equal(CybrLink.Tests.Sandbox.EchoProof.Of("Bearer sbx_canary_imported_token"), echo.GetProperty("headers").GetProperty("authorization").GetString());
         Assert.Equal("bar", echo.GetProperty("headers").GetProperty("x-foo").GetString());
         Assert.Equal("""{"to":"bob@example.com"}""", echo.GetProperty("body").GetString());
 

@@ -1,5 +1,7 @@
+using CybrLink.Tests.AgentCalls;
 using CybrLink.Tests.Api;
 using CybrLink.Tests.Catalog;
+using CybrLink.Tests.Connections;
 using CybrLink.Tests.ConnectSessions;
 using CybrLink.Tests.Infrastructure;
 using CybrLink.Tests.NangoSync;
@@ -9,7 +11,7 @@ namespace CybrLink.Tests.Postgres;
 
 // The same tests, re-run with CybrLink on a fresh PostgreSQL database per host: every [Fact] and [Theory] of the base
 // class runs again here. A representative subset (the API, the connect flow, webhooks, reconciliation, the catalog,
-// operators and server keys), not the whole suite: the rest does not depend on the database provider.
+// operators and server keys, revocation, the agent-call writer and list), not the whole suite: the rest does not depend on the database provider.
 // Without CYBRLINK_TEST_POSTGRES these fail (TestDatabase says why); test.sh provides a cluster.
 
 public sealed class ConnectSessionsApiOnPostgres : ConnectSessionsApiTests
@@ -48,6 +50,26 @@ public sealed class ServerKeyAuthenticationOnPostgres : ServerKeyAuthenticationT
 }
 
 public sealed class SessionRevocationOnPostgres : SessionRevocationTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class RevocationOnPostgres : RevocationTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class OffboardingOnPostgres : OffboardingTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class AgentCallWriterOnPostgres : AgentCallWriterTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class AgentCallsApiOnPostgres : AgentCallsApiTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }

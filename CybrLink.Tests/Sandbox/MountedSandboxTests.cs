@@ -73,7 +73,7 @@ public sealed class MountedSandboxTests
         proxy.Headers.Add("Provider-Config-Key", "sandbox-crm");
         using var echoed = await http.SendAsync(proxy);
         var echo = await echoed.Content.ReadFromJsonAsync<JsonNode>();
-        Assert.Equal("mounted-key", echo!["headers"]!["x-api-key"]!.GetValue<string>());
+        Assert.Equal(EchoProof.Of("mounted-key"), echo!["headers"]!["x-api-key"]!.GetValue<string>());
         Assert.Equal("/items", echo["path"]!.GetValue<string>());
 
         Assert.Equal("host page", await http.GetStringAsync($"{origin}/elsewhere"));

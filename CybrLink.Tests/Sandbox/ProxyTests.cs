@@ -35,10 +35,32 @@ public sealed class ProxyTests : SandboxHarness
         Assert.Equal("/v1/messages", echo["path"]!.GetValue<string>());
         Assert.Equal("inbox", echo["query"]!["folder"]!.GetValue<string>());
         Assert.Equal(payload, echo["body"]!.GetValue<string>());
-        Assert.StartsWith("Bearer sbx_canary_", echo["headers"]!["authorization"]!.GetValue<string>());
+        AssertProofOnly(echo["headers"]!["authorization"]!.GetValue<string>());
         Assert.Equal("bar", echo["headers"]!["x-foo"]!.GetValue<string>());
         Assert.Null(echo["headers"]!["connection-id"]);
         Assert.Null(echo["headers"]!["nango-proxy-x-foo"]);
+    }
+
+    [Fact]
+    public async Task The_echo_shows_a_credential_only_as_a_hash_prefix_of_its_exact_value()
+    {
+        // SHA-256("abc") = ba7816bf…: the form is fixed, so a client can check which credential arrived.
+        Assert.Equal("present, sha256:ba7816bf", EchoProof.Of("abc"));
+
+        var crm = await ConnectApiKeyAsync(await CreateNangoSessionAsync(), apiKey: "sbx_canary_typed_key");
+        var (_, raw, response) = await ProxyAsync(crm, "sandbox-crm", configure: r => r.Headers.Add("Nango-Proxy-X-Trace", "t-1"));
+        var text = raw!.ToJsonString();
+        Assert.DoesNotContain("sbx_canary_", text);
+        Assert.Equal(EchoProof.Of("sbx_canary_typed_key"), raw["headers"]!["x-api-key"]!.GetValue<string>());
+        // Headers that are not the provider's credential are echoed as they arrived.
+        Assert.Equal("t-1", raw["headers"]!["x-trace"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static void AssertProofOnly(string echoed)
+    {
+        Assert.Matches("^present, sha256:[0-9a-f]{8}$", echoed);
+        Assert.DoesNotContain("sbx_canary_", echoed);
     }
 
     [Fact]
@@ -46,13 +68,13 @@ public sealed class ProxyTests : SandboxHarness
     {
         var crm = await ConnectApiKeyAsync(await CreateNangoSessionAsync(), apiKey: "crm-key");
         var (_, crmEcho, _) = await ProxyAsync(crm, "sandbox-crm");
-        Assert.Equal("crm-key", crmEcho!["headers"]!["x-api-key"]!.GetValue<string>());
+        Assert.Equal(EchoProof.Of("crm-key"), crmEcho!["headers"]!["x-api-key"]!.GetValue<string>());
 
         var token = await CreateNangoSessionAsync();
         var (_, basic) = await CallAsync(HttpMethod.Post, $"/api-auth/basic/sandbox-helpdesk?connect_session_token={token}",
             new { username = "agent", password = "pw" }, bearer: null);
         var (_, helpdeskEcho, _) = await ProxyAsync(basic!["connectionId"]!.GetValue<string>(), "sandbox-helpdesk");
-        Assert.Equal($"Basic {Convert.ToBase64String(Encoding.UTF8.GetBytes("agent:pw"))}",
+        Assert.Equal(EchoProof.Of($"Basic {Convert.ToBase64String(Encoding.UTF8.GetBytes("agent:pw"))}"),
             helpdeskEcho!["headers"]!["authorization"]!.GetValue<string>());
     }
 
@@ -99,7 +121,7 @@ public sealed class ProxyTests : SandboxHarness
         var (status, second, _) = await ProxyAsync(id, "sandbox-mail");
         Assert.Equal(HttpStatusCode.OK, status);
         var after = second!["headers"]!["authorization"]!.GetValue<string>();
-        Assert.StartsWith("Bearer sbx_canary_", after);
+        AssertProofOnly(after);
         Assert.NotEqual(before, after);
     }
 

@@ -51,18 +51,35 @@ public sealed class RateLimitTests : SandboxHarness
     }
 
     [Fact]
-    public async Task The_proxy_counts_against_the_same_key()
+    public async Task The_proxy_counts_against_the_same_key_and_is_refused_with_nangos_429()
     {
-        await Sandbox.Control.SetRateLimitAsync(1);
+        var connection = await ConnectApiKeyAsync(await CreateNangoSessionAsync());
+        await Sandbox.Control.SetRateLimitAsync(2);
         using var first = await GetAsync("/connections");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
-        using var request = Request(HttpMethod.Get, Url("/proxy/v1/messages"), bearer: SecretKey);
-        request.Headers.Add("Connection-Id", "any");
-        request.Headers.Add("Provider-Config-Key", "sandbox-mail");
-        using var proxied = await Http.SendAsync(request);
+        using var allowed = await ProxyAsync(connection, HttpMethod.Get);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("0", Header(allowed, "X-RateLimit-Remaining"));
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        using var proxied = await ProxyAsync(connection, HttpMethod.Post);
         Assert.Equal(HttpStatusCode.TooManyRequests, proxied.StatusCode);
-        Assert.Equal("/proxy/v1/messages", JsonNode.Parse(await proxied.Content.ReadAsStringAsync())!["error"]!["path"]!.GetValue<string>());
+        Assert.Equal("45", Header(proxied, "Retry-After"));
+        Assert.Equal("2", Header(proxied, "X-RateLimit-Limit"));
+        Assert.Equal("0", Header(proxied, "X-RateLimit-Remaining"));
+        Assert.Equal("45", Header(proxied, "X-RateLimit-Reset"));
+        // Nango's exact body: only the error object, no message, and the method and path that were refused.
+        var body = JsonNode.Parse(await proxied.Content.ReadAsStringAsync())!;
+        Assert.Equal("""{"error":{"code":"too_many_request","method":"POST","path":"/proxy/v1/messages"}}""", body.ToJsonString());
+    }
+
+    private async Task<HttpResponseMessage> ProxyAsync(string connection, HttpMethod method)
+    {
+        using var request = Request(method, Url("/proxy/v1/messages"), bearer: SecretKey);
+        request.Headers.Add("Connection-Id", connection);
+        request.Headers.Add("Provider-Config-Key", "sandbox-crm");
+        return await Http.SendAsync(request);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
 using CybrLink.Core.Connections;
 using CybrLink.Core.Data;
 using CybrLink.Web.Infrastructure;
@@ -11,6 +13,23 @@ public sealed record ConnectionResponse(
     Guid Id, string Integration, string EndUserId, string? OrganizationId, ConnectionStatus Status, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastCheckedAt, DateTimeOffset? RevokedAt);
 
+public sealed record RevocationStepResponse(
+    string Step, string Outcome, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail);
+
+/// <summary>A revoked connection (<c>status</c> is always <c>revoked</c>) and how each step went.</summary>
+public sealed record RevocationResponse(Guid Id, string Status, IReadOnlyList<RevocationStepResponse> Steps)
+{
+    public const string Description =
+        "Step `blocked`: `done`, or `already_revoked` when it was revoked before; from that commit on every agent request " +
+        "on the connection is refused. Step `nango_delete`: `done`; `already_gone` when Nango no longer has it (deleted " +
+        "by an earlier revocation or outside CybrLink); `failed` with a `detail` naming Nango's status and code, in which " +
+        "case the connection stays blocked and reconciliation retries the delete. Revoking again is safe: it retries a " +
+        "pending delete, or answers `already_revoked` / `already_gone`.";
+
+    public static RevocationResponse From(RevocationResult result) =>
+        new(result.Id, result.Status, [.. result.Steps.Select(s => new RevocationStepResponse(s.Step, s.Outcome, s.Detail))]);
+}
+
 public static class ConnectionsApi
 {
     public const int MaxPageSize = 200;
@@ -22,8 +41,18 @@ public static class ConnectionsApi
             .WithSummary("Connections, newest first; filter by end user and integration.");
         connections.MapGet("/{id:guid}", GetAsync).WithName("GetConnection").WithSummary("One connection (never a credential).")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        connections.MapDelete("/{id:guid}", RevokeAsync).WithName("RevokeConnection")
+            .WithSummary("Revoke a connection: blocked in CybrLink first, then deleted in Nango.")
+            .WithDescription(RevocationResponse.Description)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
+
+    public static async Task<Results<Ok<RevocationResponse>, ProblemHttpResult>> RevokeAsync(
+        Guid id, ConnectionRevoker revoker, ClaimsPrincipal caller, CancellationToken ct) =>
+        await revoker.RevokeAsync(id, ApiActors.Of(caller), ct) is { } result
+            ? TypedResults.Ok(RevocationResponse.From(result))
+            : ApiProblems.Result(404, "connection_not_found", "No such connection.");
 
     public static async Task<Results<Ok<IReadOnlyList<ConnectionResponse>>, ProblemHttpResult>> ListAsync(
         IDbContextFactory<CybrLinkDbContext> dbFactory,

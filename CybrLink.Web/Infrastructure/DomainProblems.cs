@@ -1,3 +1,4 @@
+using CybrLink.Core.AgentCalls;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
 using CybrLink.Web.Connect;
@@ -48,6 +49,9 @@ public static class DomainProblems
         // Note: only Nango's code goes out, never its message or body: they can name internals.
         NangoApiException e => new(502, "nango_error", "The connection service refused the request.",
             ConnectNotice.Unavailable, $"Nango answered {(int)e.Status} {e.Code}."),
+        // Note: an agent call whose audit row cannot be committed is not answered: 503, never an unaudited 2xx.
+        AgentCallNotRecordedException => new(503, "audit_unavailable",
+            "The call could not be recorded in the audit log, so it was not answered; try again shortly."),
         // Note: the framework's message names parameters and types; the caller gets a plain sentence instead.
         BadHttpRequestException { InnerException: System.Text.Json.JsonException } => new(400, "malformed_json", "The body is not valid JSON."),
         BadHttpRequestException e => new(e.StatusCode, ApiProblems.DefaultCode(e.StatusCode), ApiProblems.DefaultTitle(e.StatusCode),

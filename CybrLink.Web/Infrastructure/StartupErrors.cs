@@ -1,4 +1,5 @@
 using CybrLink.Core.Actions;
+using CybrLink.Core.AgentCalls;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
 using CybrLink.Sandbox;
@@ -21,6 +22,7 @@ public static class StartupErrors
         Check<ConnectOptions>(services, problems);
         Check<BrandingOptions>(services, problems);
         Check<ApiOptions>(services, problems);
+        Check<AgentCallOptions>(services, problems);
         Check<DatabaseOptions>(services, problems);
         Check<SandboxOptions>(services, problems);
         Check<RateLimits>(services, problems);

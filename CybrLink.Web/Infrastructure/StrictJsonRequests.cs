@@ -164,6 +164,8 @@ public sealed class StrictJsonRequests(RequestDelegate next, IOptions<ApiOptions
             _ when type == typeof(long) => (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _), "a whole number"),
             _ when type == typeof(bool) => (bool.TryParse(value, out _), "true or false"),
             _ when type == typeof(Guid) => (Guid.TryParse(value, out _), "a UUID"),
+            _ when type == typeof(DateTimeOffset) => (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _),
+                "a date and time in ISO 8601, e.g. 2026-01-31T12:00:00Z"),
             _ => (true, "text"),
         };
         return ok;

@@ -1,5 +1,6 @@
 using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
+using CybrLink.Core.AgentCalls;
 using CybrLink.Core.Connections;
 using CybrLink.Core.NangoSync;
 using CybrLink.Core.Data;
@@ -45,6 +46,7 @@ public static class WebSetup
         builder.Services.AddSingleton<NangoStatusMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoStatusMonitor>());
         builder.Services.AddHostedService<NangoBackgroundSync>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentCallWriter>());
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
