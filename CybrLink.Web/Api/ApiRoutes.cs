@@ -12,6 +12,7 @@ public static class ApiRoutes
         v1.MapIntegrationsApi();
         v1.MapConnectSessionsApi();
         v1.MapConnectionsApi();
+        v1.MapPoliciesApi();
         app.MapNangoWebhooksApi();
 
         // Unknown API routes answer a ProblemDetails 404, not the console's HTML page.
