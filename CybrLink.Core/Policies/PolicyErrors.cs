@@ -18,8 +18,12 @@ internal sealed class PolicyErrors
 
     public bool Any => _errors.Count > 0;
 
+    /// <summary>How many messages so far, to tell whether reading one part added any.</summary>
+    public int Count { get; private set; }
+
     public void Add(string path, string message)
     {
+        Count++;
         if (_errors.TryGetValue(path, out var list))
         {
             list.Add(message);
@@ -34,8 +38,9 @@ internal sealed class PolicyErrors
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
     /// <summary>
-    /// The members of an object, by name, when <paramref name="element"/> is one whose members are all in
-    /// <paramref name="allowed"/> and none repeats; otherwise null, with every unknown and repeated member named.
+    /// The known members of an object, by name (the first of a repeated one), or null when <paramref name="element"/> is
+    /// not an object. Every unknown and repeated member is named as an error, and reading goes on so that the errors of
+    /// the known members are reported in the same answer.
     /// </summary>
     public Dictionary<string, JsonElement>? ReadObject(JsonElement element, string path, params ReadOnlySpan<string> allowed)
     {
@@ -46,23 +51,20 @@ internal sealed class PolicyErrors
         }
 
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        var ok = true;
         foreach (var member in element.EnumerateObject())
         {
             var memberPath = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
             if (!allowed.Contains(member.Name))
             {
                 Add(memberPath, "Unknown field.");
-                ok = false;
             }
             else if (!fields.TryAdd(member.Name, member.Value))
             {
                 Add(memberPath, "Duplicate field.");
-                ok = false;
             }
         }
 
-        return ok ? fields : null;
+        return fields;
     }
 
     /// <summary>The items of an array of 1..<paramref name="max"/> items, or null (with an error).</summary>

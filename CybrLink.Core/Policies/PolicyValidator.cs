@@ -89,15 +89,14 @@ public sealed partial class PolicyValidator(ActionKeyExists? actionKeyExists = n
             var path = $"rules[{index}]";
             if (ReadRule(element, path, actionExists, errors) is { } rule)
             {
-                if (ids.TryGetValue(rule.Id, out var first))
-                {
-                    errors.Add($"{path}.id", $"Duplicate rule id '{rule.Id}' (also rules[{first}]).");
-                }
-                else
-                {
-                    ids[rule.Id] = index;
-                    parsed.Add(rule);
-                }
+                parsed.Add(rule);
+            }
+
+            // Duplicates are named even when the rules have other errors: one answer lists everything to fix.
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var idValue)
+                && idValue.ValueKind == JsonValueKind.String && !ids.TryAdd(idValue.GetString()!, index))
+            {
+                errors.Add($"{path}.id", $"Duplicate rule id '{idValue.GetString()}' (also rules[{ids[idValue.GetString()!]}]).");
             }
 
             index++;
@@ -108,6 +107,7 @@ public sealed partial class PolicyValidator(ActionKeyExists? actionKeyExists = n
 
     private static PolicyRule? ReadRule(JsonElement element, string path, ActionKeyExists? actionExists, PolicyErrors errors)
     {
+        var errorsBefore = errors.Count;
         var fields = errors.ReadObject(element, path, RuleFields);
         if (fields is null)
         {
@@ -181,7 +181,7 @@ public sealed partial class PolicyValidator(ActionKeyExists? actionKeyExists = n
             : PolicyRuleParts.ReadTime(expiresValue, $"{path}.expires_at", errors);
 
         CheckCombination(path, effect, fields, conditions is not null, rate is not null, mayRequestConnection, errors);
-        if (errors.Any || id is null || integration is null || endUsers is null)
+        if (errors.Count > errorsBefore || id is null || integration is null || endUsers is null)
         {
             return null;
         }

@@ -51,3 +51,8 @@ public sealed class SessionRevocationOnPostgres : SessionRevocationTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class PoliciesApiOnPostgres : CybrLink.Tests.Policies.PoliciesApiTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
