@@ -106,6 +106,26 @@ public class PoliciesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task What_get_answers_can_be_put_back_unchanged()
+    {
+        var agent = await CreateAgentAsync();
+        using (await PutAsync(agent, ReadRepos, OrgProxy, SmallCharges))
+        {
+        }
+
+        var read = await _api.GetFromJsonAsync<JsonElement>($"/api/v1/agents/{agent}/policy");
+        using var put = await PutAsync(agent, [.. read.GetProperty("rules").EnumerateArray().Select(r => r.GetRawText())]);
+
+        var again = await put.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(put.IsSuccessStatusCode, again.ToString());
+        Assert.Equal(2, again.GetProperty("version").GetInt32());
+        Assert.Equal(read.GetProperty("rules").ToString(), again.GetProperty("rules").ToString());
+        await using var db = await _app.Services.GetRequiredService<IDbContextFactory<CybrLinkDbContext>>().CreateDbContextAsync();
+        Assert.Equal("version 2; no rule changed", await db.AuditEvents.Where(e => e.Action == PolicyStore.UpdatedAuditAction)
+            .OrderByDescending(e => e.Id).Select(e => e.Detail).FirstAsync());
+    }
+
+    [Fact]
     public async Task Every_change_is_audited_with_a_diff_by_rule_id()
     {
         var agent = await CreateAgentAsync();

@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Policies;
+using CybrLink.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
@@ -10,13 +12,12 @@ using Microsoft.AspNetCore.OpenApi;
 namespace CybrLink.Web.Api;
 
 /// <summary>An agent's policy: its ordered rules, in canonical form (methods uppercase, times in UTC).</summary>
-public sealed record PolicyResponse(Guid AgentId, int Version, DateTimeOffset? UpdatedAt, JsonElement Rules)
+public sealed record PolicyResponse(Guid AgentId, int Version, DateTimeOffset? UpdatedAt, IReadOnlyList<PolicyRuleDocument> Rules)
 {
-    public static PolicyResponse From(PolicyView view)
-    {
-        using var document = JsonDocument.Parse(view.RulesJson);
-        return new(view.AgentId, view.Version, view.UpdatedAt, document.RootElement.Clone());
-    }
+    private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static PolicyResponse From(PolicyView view) =>
+        new(view.AgentId, view.Version, view.UpdatedAt, JsonSerializer.Deserialize<List<PolicyRuleDocument>>(view.RulesJson, Canonical)!);
 }
 
 /// <summary>
@@ -29,9 +30,10 @@ public sealed record EvaluatePolicyRequest(
     string? Action = null,
     string? Method = null,
     string? Path = null,
-    JsonElement? Input = null)
+    JsonObject? Input = null)
 {
-    public PolicyDryRunCommand ToCommand() => new(EndUserId, Integration, Action, Method, Path, Input);
+    public PolicyDryRunCommand ToCommand() =>
+        new(EndUserId, Integration, Action, Method, Path, Input is null ? null : JsonSerializer.SerializeToElement(Input));
 }
 
 public sealed record EvaluatePolicyResponse(bool Allowed, string? RuleId, string Reason);
@@ -46,7 +48,7 @@ public static class PoliciesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         // Note: the body binds as free-form JSON so that PolicyValidator alone reads it and names every error by its path
         // (rules[2].proxy[0].methods[1]); the document still describes its shape (PolicyDocument).
-        policy.MapPut("/", ReplaceAsync).WithName("ReplaceAgentPolicy")
+        policy.MapPut("/", ReplaceAsync).WithName("ReplaceAgentPolicy").WithMetadata(new OwnBodyValidationMetadata())
             .WithSummary("Replace the agent's rules: a new version, and an audit event with the diff by rule id.")
             .AddOpenApiOperationTransformer(async (operation, context, ct) =>
             {
@@ -83,16 +85,15 @@ public static class PoliciesApi
         AuditActor.ServerKey(caller.FindFirstValue(ServerKeyAuthenticationHandler.KeyIdClaim));
 }
 
-// The body's shape, for the API document only: PolicyValidator reads the body itself (see PolicyRule for the meaning).
-#pragma warning disable CA1812
-internal sealed record PolicyDocument([property: Required] IReadOnlyList<PolicyRuleDocument> Rules);
+// The body's shape, for the API document: PolicyValidator reads the body itself (see PolicyRule for the meaning).
+public sealed record PolicyDocument([property: Required] IReadOnlyList<PolicyRuleDocument> Rules);
 
 /// <summary>
 /// One rule. <c>actions</c> omitted covers no action, <c>"*"</c> every action; <c>proxy</c> omitted allows no raw call.
 /// An explicit deny wins over any allow; otherwise the first matching allow decides; otherwise denied.
 /// <c>end_users</c> is <c>"*"</c>, <c>{"ids": [...]}</c> or <c>{"organization": "id"}</c>.
 /// </summary>
-internal sealed record PolicyRuleDocument(
+public sealed record PolicyRuleDocument(
     [property: Required] string Id,
     [property: Required] string Integration,
     [property: Required] JsonElement EndUsers,
@@ -105,10 +106,9 @@ internal sealed record PolicyRuleDocument(
     bool? MayRequestConnection = null,
     DateTimeOffset? ExpiresAt = null);
 
-internal sealed record ProxyGrantDocument([property: Required] IReadOnlyList<string> Methods, [property: Required] IReadOnlyList<string> Paths);
+public sealed record ProxyGrantDocument([property: Required] IReadOnlyList<string> Methods, [property: Required] IReadOnlyList<string> Paths);
 
 /// <summary><c>op</c>: equals, in, prefix, glob, max or max_length; <c>input</c>: a JSON pointer into the action's input.</summary>
-internal sealed record PolicyConditionDocument([property: Required] string Input, [property: Required] string Op, [property: Required] JsonElement Value);
+public sealed record PolicyConditionDocument([property: Required] string Input, [property: Required] string Op, [property: Required] JsonElement Value);
 
-internal sealed record PolicyRateDocument(int? PerMinute = null, int? PerDay = null);
-#pragma warning restore CA1812
+public sealed record PolicyRateDocument(int? PerMinute = null, int? PerDay = null);
