@@ -279,6 +279,29 @@ public class PoliciesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_store_that_cached_an_old_version_reads_the_new_one_another_instance_wrote()
+    {
+        var agent = await CreateAgentAsync();
+        var services = _app.Services;
+        PolicyStore NewInstance() => new(services.GetRequiredService<IDbContextFactory<CybrLinkDbContext>>(),
+            services.GetRequiredService<PolicyValidator>(), services.GetRequiredService<CybrLink.Core.Audit.AuditLog>(), Clock);
+        var reader = NewInstance();
+        using (await PutAsync(agent, ReadRepos))
+        {
+        }
+
+        var first = await reader.LoadAsync(agent);
+        Assert.Same(first, await reader.LoadAsync(agent));
+        using var body = JsonDocument.Parse($$"""{"rules":[{{SmallCharges}}]}""");
+        await NewInstance().ReplaceAsync(agent, body.RootElement, CybrLink.Core.Audit.AuditActor.System);
+
+        var second = await reader.LoadAsync(agent);
+
+        Assert.Equal((1, "read"), (first.Version, first.Rules[0].Id));
+        Assert.Equal((2, "small"), (second.Version, second.Rules[0].Id));
+    }
+
+    [Fact]
     public async Task Concurrent_writers_get_distinct_consecutive_versions_or_409_never_a_500()
     {
         var agent = await CreateAgentAsync();
