@@ -9,7 +9,6 @@ namespace CybrLink.Core.Policies;
 internal static partial class PolicyRuleParts
 {
     public const int MaxEndUserIds = 1000;
-    public const int MaxConditions = 20;
     public const int MaxRate = 1_000_000;
 
     public static EndUserScope? ReadEndUsers(JsonElement element, string path, PolicyErrors errors)
@@ -141,67 +140,39 @@ internal static partial class PolicyRuleParts
         return grants;
     }
 
-    public static IReadOnlyList<PolicyCondition>? ReadConditions(JsonElement element, string path, PolicyErrors errors)
+    public static IReadOnlyList<string>? ReadActions(
+        JsonElement element, string path, string? integration, ActionKeyExists? actionExists, PolicyErrors errors)
     {
-        if (errors.ReadArray(element, path, MaxConditions) is not { } items)
+        if (errors.ReadArray(element, path, 500) is not { } items)
         {
             return null;
         }
 
-        var conditions = new List<PolicyCondition>(items.Length);
+        var actions = new List<string>(items.Length);
         for (var i = 0; i < items.Length; i++)
         {
-            var conditionPath = $"{path}[{i}]";
-            var fields = errors.ReadObject(items[i], conditionPath, "input", "op", "value");
-            if (fields is null)
+            var itemPath = $"{path}[{i}]";
+            if (errors.ReadString(items[i], itemPath, 100) is not { } key)
             {
                 continue;
             }
 
-            JsonPointer? pointer = null;
-            if (PolicyErrors.IsAbsent(fields, "input", out var inputValue))
+            if (key != PolicyRule.AnyAction && !ActionKeyPattern().IsMatch(key))
             {
-                errors.Add($"{conditionPath}.input", "Required: a JSON pointer into the action's input, e.g. \"/amount\".");
+                errors.Add(itemPath, "An action key (lowercase letters, digits, '_') or \"*\".");
             }
-            else if (inputValue.ValueKind != JsonValueKind.String || inputValue.GetString()!.Length > 1024
-                     || JsonPointer.Parse(inputValue.GetString()!) is not { } parsed)
+            else if (key != PolicyRule.AnyAction && actionExists is not null && integration is not null
+                     && integration != PolicyRule.AnyIntegration && !actionExists(integration, key))
             {
-                errors.Add($"{conditionPath}.input", "Must be a JSON pointer (RFC 6901), e.g. \"/amount\" or \"/repo/name\".");
-            }
-            else
-            {
-                pointer = parsed;
-            }
-
-            ConditionOp? op = null;
-            if (PolicyErrors.IsAbsent(fields, "op", out var opValue))
-            {
-                errors.Add($"{conditionPath}.op", "Required.");
+                errors.Add(itemPath, $"'{key}' is not an action of '{integration}'.");
             }
             else
             {
-                op = opValue.ValueKind == JsonValueKind.String ? OpOf(opValue.GetString()!) : null;
-                if (op is null)
-                {
-                    errors.Add($"{conditionPath}.op", "One of equals, in, prefix, glob, max, max_length.");
-                }
-            }
-
-            if (!fields.TryGetValue("value", out var value))
-            {
-                errors.Add($"{conditionPath}.value", "Required.");
-            }
-            else if (op is { } known && ValueError(known, value) is { } valueError)
-            {
-                errors.Add($"{conditionPath}.value", valueError);
-            }
-            else if (pointer is not null && op is { } valid)
-            {
-                conditions.Add(new PolicyCondition(pointer, valid, value.Clone()));
+                actions.Add(key);
             }
         }
 
-        return conditions;
+        return actions;
     }
 
     public static PolicyRate? ReadRate(JsonElement element, string path, PolicyErrors errors)
@@ -251,32 +222,8 @@ internal static partial class PolicyRuleParts
         return null;
     }
 
-    private static ConditionOp? OpOf(string name) => name switch
-    {
-        "equals" => ConditionOp.Equals,
-        "in" => ConditionOp.In,
-        "prefix" => ConditionOp.Prefix,
-        "glob" => ConditionOp.Glob,
-        "max" => ConditionOp.Max,
-        "max_length" => ConditionOp.MaxLength,
-        _ => null,
-    };
-
-    private static string? ValueError(ConditionOp op, JsonElement value) => op switch
-    {
-        ConditionOp.Equals => null,
-        ConditionOp.In => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() is > 0 and <= 1000
-            ? null
-            : "For 'in': an array of 1 to 1000 values.",
-        ConditionOp.Prefix or ConditionOp.Glob => value.ValueKind == JsonValueKind.String && value.GetString()!.Length is > 0 and <= 1000
-            ? null
-            : $"For '{PolicyCondition.OpName(op)}': a string of 1 to 1000 characters.",
-        ConditionOp.Max => value.ValueKind == JsonValueKind.Number ? null : "For 'max': a number.",
-        ConditionOp.MaxLength => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0
-            ? null
-            : "For 'max_length': a whole number, 0 or more.",
-        _ => "Unknown op.",
-    };
+    [GeneratedRegex(@"^[a-z0-9_]+\z")]
+    private static partial Regex ActionKeyPattern();
 
     [GeneratedRegex(@"T.*(Z|[+-]\d{2}:\d{2})\z", RegexOptions.IgnoreCase)]
     private static partial Regex ExplicitOffset();

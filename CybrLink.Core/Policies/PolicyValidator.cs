@@ -155,13 +155,13 @@ public sealed partial class PolicyValidator(ActionKeyExists? actionKeyExists = n
             : null;
         var actions = PolicyErrors.IsAbsent(fields, "actions", out var actionsValue)
             ? null
-            : ReadActions(actionsValue, $"{path}.actions", integration, actionExists, errors);
+            : PolicyRuleParts.ReadActions(actionsValue, $"{path}.actions", integration, actionExists, errors);
         var proxy = PolicyErrors.IsAbsent(fields, "proxy", out var proxyValue)
             ? null
             : PolicyRuleParts.ReadProxy(proxyValue, $"{path}.proxy", errors);
         var conditions = PolicyErrors.IsAbsent(fields, "conditions", out var conditionsValue)
             ? null
-            : PolicyRuleParts.ReadConditions(conditionsValue, $"{path}.conditions", errors);
+            : PolicyConditionReader.Read(conditionsValue, $"{path}.conditions", errors);
         var rate = PolicyErrors.IsAbsent(fields, "rate", out var rateValue)
             ? null
             : PolicyRuleParts.ReadRate(rateValue, $"{path}.rate", errors);
@@ -216,41 +216,6 @@ public sealed partial class PolicyValidator(ActionKeyExists? actionKeyExists = n
         }
     }
 
-    private static IReadOnlyList<string>? ReadActions(
-        JsonElement element, string path, string? integration, ActionKeyExists? actionExists, PolicyErrors errors)
-    {
-        if (errors.ReadArray(element, path, 500) is not { } items)
-        {
-            return null;
-        }
-
-        var actions = new List<string>(items.Length);
-        for (var i = 0; i < items.Length; i++)
-        {
-            var itemPath = $"{path}[{i}]";
-            if (errors.ReadString(items[i], itemPath, 100) is not { } key)
-            {
-                continue;
-            }
-
-            if (key != PolicyRule.AnyAction && !ActionKeyPattern().IsMatch(key))
-            {
-                errors.Add(itemPath, "An action key (lowercase letters, digits, '_') or \"*\".");
-            }
-            else if (key != PolicyRule.AnyAction && actionExists is not null && integration is not null
-                     && integration != PolicyRule.AnyIntegration && !actionExists(integration, key))
-            {
-                errors.Add(itemPath, $"'{key}' is not an action of '{integration}'.");
-            }
-            else
-            {
-                actions.Add(key);
-            }
-        }
-
-        return actions;
-    }
-
     private static JsonElement? ReadRequired(Dictionary<string, JsonElement> fields, string name, string path, PolicyErrors errors)
     {
         if (PolicyErrors.IsAbsent(fields, name, out var value))
@@ -275,6 +240,4 @@ public sealed partial class PolicyValidator(ActionKeyExists? actionKeyExists = n
     [GeneratedRegex(@"^[a-zA-Z0-9~:.@ _-]{1,255}\z")]
     private static partial Regex IntegrationKeyPattern();
 
-    [GeneratedRegex(@"^[a-z0-9_]+\z")]
-    private static partial Regex ActionKeyPattern();
 }
