@@ -9,6 +9,7 @@ using CybrLink.Core.Leases;
 using CybrLink.Core.Nango;
 using CybrLink.Core.NangoSync;
 using CybrLink.Core.Operators;
+using CybrLink.Core.Policies;
 using CybrLink.Core.ServerKeys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -64,6 +65,10 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddScoped<EndUserOffboarder>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
+        // The actions catalog plugs in by registering an ActionKeyExists; until then any well-formed action key is accepted.
+        builder.Services.TryAddSingleton(sp => new PolicyValidator(sp.GetService<ActionKeyExists>()));
+        builder.Services.AddSingleton<PolicyStore>();
+        builder.Services.AddSingleton<PolicyDryRun>();
         return builder;
     }
 }

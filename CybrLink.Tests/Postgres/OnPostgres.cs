@@ -73,3 +73,8 @@ public sealed class AgentCallsApiOnPostgres : AgentCallsApiTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class PoliciesApiOnPostgres : CybrLink.Tests.Policies.PoliciesApiTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}

@@ -14,6 +14,7 @@ public static class ApiRoutes
         v1.MapConnectionsApi();
         v1.MapEndUsersApi();
         v1.MapAgentCallsApi();
+        v1.MapPoliciesApi();
         app.MapNangoWebhooksApi();
 
         // Unknown API routes answer a ProblemDetails 404, not the console's HTML page.

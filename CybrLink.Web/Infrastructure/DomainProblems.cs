@@ -1,13 +1,15 @@
 using CybrLink.Core.AgentCalls;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
+using CybrLink.Core.Policies;
 using CybrLink.Web.Connect;
 
 namespace CybrLink.Web.Infrastructure;
 
 /// <summary>How a domain problem is answered: status, stable code, title, and the page the Connect UI shows for it.</summary>
 public sealed record ProblemAnswer(
-    int Status, string Code, string Title, ConnectNotice? Notice = null, string? Detail = null, TimeSpan? RetryAfter = null);
+    int Status, string Code, string Title, ConnectNotice? Notice = null, string? Detail = null, TimeSpan? RetryAfter = null,
+    IReadOnlyDictionary<string, string[]>? Errors = null);
 
 /// <summary>
 /// The one map from domain problems to HTTP, for every surface: the server API, the Connect UI's calls and its pages.
@@ -27,6 +29,14 @@ public static class DomainProblems
         _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, null),
     };
 
+    public static ProblemAnswer For(PolicyProblem problem, string? detail) => problem switch
+    {
+        PolicyProblem.AgentNotFound => new(404, "agent_not_found", "No such agent."),
+        PolicyProblem.ConcurrentUpdate => new(409, "policy_conflict", "The policy was changed by another request at the same time.", Detail: detail),
+        PolicyProblem.InvalidPath => new(400, NormalizedPath.ErrorCode, "The path is not acceptable.", Detail: detail),
+        _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, null),
+    };
+
     /// <summary>
     /// The same answer for an end user's browser: whatever Nango refused is "not available" to them, with no detail
     /// (Nango's codes are for the operator's log); a busy Nango stays "busy, retry".
@@ -40,7 +50,10 @@ public static class DomainProblems
     public static ProblemAnswer? For(Exception exception) => exception switch
     {
         ConnectSessionStateException e => For(e.Problem),
-        ConnectValidationException e => new(422, "validation_failed", "A field cannot be accepted.", Detail: e.Message),
+        ConnectValidationException e => new(422, "validation_failed", "A field cannot be accepted.", Detail: e.Message,
+            Errors: new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
+        PolicyValidationException e => new(422, "validation_failed", "A field cannot be accepted.", Errors: e.Errors),
+        PolicyProblemException e => For(e.Problem, e.Detail),
         // Note: a 429 means Nango did nothing; the caller may simply try again. It is never the caller's failure.
         NangoApiException { IsRateLimited: true } e => new(503, "nango_busy",
             "The connection service is busy; try again shortly.", ConnectNotice.Unavailable, RetryAfter: e.RetryAfter),

@@ -13,6 +13,12 @@ namespace CybrLink.Web.Infrastructure;
 public sealed class LenientRequestMetadata;
 
 /// <summary>
+/// Marks an endpoint that reads its JSON body itself and names every error by its own paths (a policy): the body is
+/// still checked for size, Content-Type and syntax here, but not against a type.
+/// </summary>
+public sealed class OwnBodyValidationMetadata;
+
+/// <summary>
 /// Checks each JSON-surface request against its endpoint before the framework binds it: unknown or repeated query
 /// parameters, query values of the wrong type, the Content-Type, the body size and the body's JSON. Every refusal is
 /// problem+json with a stable code, the same in Development and Production.
@@ -98,7 +104,9 @@ public sealed class StrictJsonRequests(RequestDelegate next, IOptions<ApiOptions
 
             using (document)
             {
-                var errors = reader.Check(document!, bodyType, optional);
+                var errors = context.GetEndpoint()?.Metadata.GetMetadata<OwnBodyValidationMetadata>() is null
+                    ? reader.Check(document!, bodyType, optional)
+                    : [];
                 if (errors.Count > 0)
                 {
                     await ApiProblems.WriteValidationAsync(context, errors);
