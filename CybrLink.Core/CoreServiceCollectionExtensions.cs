@@ -1,3 +1,4 @@
+using CybrLink.Core.Agents;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
@@ -52,6 +53,10 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddSingleton<NangoSyncJob>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
+        builder.Services.AddSingleton<AgentService>();
+        builder.Services.AddSingleton<AgentKeys>();
+        builder.Services.AddScoped<AgentTokens>();
+        builder.Services.AddSingleton<AgentCredentials>();
         return builder;
     }
 }
