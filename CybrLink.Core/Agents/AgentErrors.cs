@@ -25,4 +25,7 @@ public sealed class AgentProblemException(AgentProblem problem, string? detail =
     : Exception(detail ?? $"The agent request cannot be done: {problem}.")
 {
     public AgentProblem Problem { get; } = problem;
+
+    /// <summary>A sentence for the caller, when there is more to say than the problem's title.</summary>
+    public string? Detail { get; } = detail;
 }

@@ -1,4 +1,3 @@
-using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -37,9 +36,9 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
         }
 
-        if (exception is ConnectValidationException invalid)
+        if (DomainProblems.InvalidField(exception) is var (field, message))
         {
-            await ApiProblems.WriteValidationAsync(context, new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] });
+            await ApiProblems.WriteValidationAsync(context, new Dictionary<string, string[]> { [field] = [message] });
         }
         else
         {
