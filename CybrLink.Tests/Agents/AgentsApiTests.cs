@@ -66,6 +66,39 @@ public class AgentsApiTests : SandboxedApp
         Assert.Equal("billing-bot", unchanged.GetProperty("name").GetString());
     }
 
+    [Fact]
+    public async Task Concurrent_creates_of_one_name_make_one_agent_and_409s_never_a_500()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Api.PostAsJsonAsync("/api/v1/agents", new { name = "racer" })));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Single((await Api.GetFromJsonAsync<JsonElement>("/api/v1/agents")).EnumerateArray());
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_renames_to_one_name_give_it_to_one_agent_and_409s_never_a_500()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(Id(await CreateAgentAsync($"agent-{i}")));
+        }
+
+        var responses = await Task.WhenAll(ids.Select(id => Api.PatchAsJsonAsync($"/api/v1/agents/{id}", new { name = "wanted" })));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData("""{}""", "name")]
     [InlineData("""{"name":"   "}""", "name")]

@@ -1,3 +1,4 @@
+using CybrLink.Tests.Agents;
 using CybrLink.Tests.Api;
 using CybrLink.Tests.Catalog;
 using CybrLink.Tests.ConnectSessions;
@@ -9,7 +10,8 @@ namespace CybrLink.Tests.Postgres;
 
 // The same tests, re-run with CybrLink on a fresh PostgreSQL database per host: every [Fact] and [Theory] of the base
 // class runs again here. A representative subset (the API, the connect flow, webhooks, reconciliation, the catalog,
-// operators and server keys), not the whole suite: the rest does not depend on the database provider.
+// operators and server keys, agents and their credentials), not the whole suite: the rest does not depend on the
+// database provider.
 // Without CYBRLINK_TEST_POSTGRES these fail (TestDatabase says why); test.sh provides a cluster.
 
 public sealed class ConnectSessionsApiOnPostgres : ConnectSessionsApiTests
@@ -48,6 +50,16 @@ public sealed class ServerKeyAuthenticationOnPostgres : ServerKeyAuthenticationT
 }
 
 public sealed class SessionRevocationOnPostgres : SessionRevocationTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class AgentsApiOnPostgres : AgentsApiTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class AgentAuthenticationOnPostgres : AgentAuthenticationTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
