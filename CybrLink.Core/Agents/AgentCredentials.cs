@@ -16,23 +16,8 @@ public sealed class AgentCredentials(IDbContextFactory<CybrLinkDbContext> dbFact
 
     private sealed record Row(
         Guid Id, string SecretHash, string DisplayPrefix, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt,
-        DateTimeOffset? LastUsedAt, string? EndUserId, string? IntegrationsJson, Guid AgentId, string AgentName, AgentStatus AgentStatus);
-
-    // Compiled once: this runs on every agent request, and the lookup by the unique hash index is its only read.
-    private static readonly Func<CybrLinkDbContext, string, CancellationToken, Task<Row?>> KeyByHash = EF.CompileAsyncQuery(
-        (CybrLinkDbContext db, string hash, CancellationToken _) => db.AgentKeys
-            .Where(k => k.SecretHash == hash)
-            .Join(db.Agents, k => k.AgentId, a => a.Id, (k, a) => new Row(
-                k.Id, k.SecretHash, k.DisplayPrefix, k.ExpiresAt, k.RevokedAt, k.LastUsedAt, null, null, a.Id, a.Name, a.Status))
-            .SingleOrDefault());
-
-    private static readonly Func<CybrLinkDbContext, string, CancellationToken, Task<Row?>> TokenByHash = EF.CompileAsyncQuery(
-        (CybrLinkDbContext db, string hash, CancellationToken _) => db.AgentTokens
-            .Where(t => t.SecretHash == hash)
-            .Join(db.Agents, t => t.AgentId, a => a.Id, (t, a) => new Row(
-                t.Id, t.SecretHash, t.DisplayPrefix, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.EndUserId, t.IntegrationsJson,
-                a.Id, a.Name, a.Status))
-            .SingleOrDefault());
+        DateTimeOffset? LastUsedAt, string? EndUserId, string? IntegrationsJson,
+        Guid AgentId, string AgentName, AgentStatus AgentStatus);
 
     /// <summary>The caller a bearer credential proves, or null for anything else (the caller is told nothing more).</summary>
     public async Task<AgentCaller?> AuthenticateAsync(string bearerToken, CancellationToken ct)
@@ -47,7 +32,17 @@ public sealed class AgentCredentials(IDbContextFactory<CybrLinkDbContext> dbFact
 
         var hash = SecretTokens.Hash(bearerToken);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = kind == AgentCredentialKind.Key ? await KeyByHash(db, hash, ct) : await TokenByHash(db, hash, ct);
+        // One read: the credential, found by its unique hash index, joined with its agent.
+        var row = kind == AgentCredentialKind.Key
+            ? await db.AgentKeys.AsNoTracking().Where(k => k.SecretHash == hash)
+                .Join(db.Agents, k => k.AgentId, a => a.Id, (k, a) => new Row(
+                    k.Id, k.SecretHash, k.DisplayPrefix, k.ExpiresAt, k.RevokedAt, k.LastUsedAt, null, null, a.Id, a.Name, a.Status))
+                .SingleOrDefaultAsync(ct)
+            : await db.AgentTokens.AsNoTracking().Where(t => t.SecretHash == hash)
+                .Join(db.Agents, t => t.AgentId, a => a.Id, (t, a) => new Row(
+                    t.Id, t.SecretHash, t.DisplayPrefix, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.EndUserId, t.IntegrationsJson,
+                    a.Id, a.Name, a.Status))
+                .SingleOrDefaultAsync(ct);
         var now = time.GetUtcNow();
         // Note: every check is made on this one fresh read, never on a cached answer: a revoke or a disable committed
         // before this request began is seen by it. The database finds the row by the hash (whose bytes a guesser cannot
