@@ -1,5 +1,6 @@
 using CybrLink.Core.Actions;
 using CybrLink.Core.AgentCalls;
+using CybrLink.Core.Agents;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
@@ -69,6 +70,10 @@ public static class CoreServiceCollectionExtensions
         builder.Services.TryAddSingleton(sp => new PolicyValidator(sp.GetService<ActionKeyExists>()));
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PolicyDryRun>();
+        builder.Services.AddSingleton<AgentService>();
+        builder.Services.AddSingleton<AgentKeys>();
+        builder.Services.AddScoped<AgentTokens>();
+        builder.Services.AddSingleton<AgentCredentials>();
         return builder;
     }
 }

@@ -19,6 +19,36 @@ public sealed class Agent
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DisabledAt { get; set; }
+
+    public bool IsActive => Status == AgentStatus.Active;
+
+    /// <summary>True when this changed the status. Its credentials are revoked by the caller, in the same unit of work.</summary>
+    public bool Disable(DateTimeOffset now)
+    {
+        if (!IsActive)
+        {
+            return false;
+        }
+
+        Status = AgentStatus.Disabled;
+        DisabledAt = now;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>True when this changed the status. Credentials revoked while disabled stay revoked.</summary>
+    public bool Activate(DateTimeOffset now)
+    {
+        if (IsActive)
+        {
+            return false;
+        }
+
+        Status = AgentStatus.Active;
+        DisabledAt = null;
+        UpdatedAt = now;
+        return true;
+    }
 }
 
 /// <summary>A long-lived agent credential (<c>cbl_agent_…</c>); several per agent for rotation. Only its hash is stored.</summary>
@@ -38,6 +68,8 @@ public sealed class AgentKey
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || now < ExpiresAt);
 }
 
 /// <summary>
@@ -63,4 +95,6 @@ public sealed class AgentToken
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && now < ExpiresAt;
 }

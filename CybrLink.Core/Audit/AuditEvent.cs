@@ -22,6 +22,9 @@ public sealed record AuditActor(string Type, string? Id)
     public static readonly AuditActor Reconciliation = new("system", "reconciliation");
     public static readonly AuditActor System = new("system", null);
 
+    /// <summary>An operator at the command line (<c>create-agent</c>).</summary>
+    public static readonly AuditActor Cli = new("system", "cli");
+
     /// <summary>The end user of the session being acted on; services that know the session fill in the id.</summary>
     public static readonly AuditActor SessionEndUser = new(EndUserType, null);
 
@@ -38,6 +41,9 @@ public sealed record AuditTarget(string Type, string Id)
     public static AuditTarget ConnectSession(Guid id) => new("connect_session", id.ToString());
     public static AuditTarget Connection(Guid id) => new("connection", id.ToString());
     public static AuditTarget EndUser(string id) => new("end_user", id);
+    public static AuditTarget Agent(Guid id) => new("agent", id.ToString());
+    public static AuditTarget AgentKey(Guid id) => new("agent_key", id.ToString());
+    public static AuditTarget AgentToken(Guid id) => new("agent_token", id.ToString());
 }
 
 public static class AuditActions
@@ -55,4 +61,11 @@ public static class AuditActions
     public const string ConnectionRevoked = "connection.revoked";
     public const string ConnectionNangoDeleted = "connection.nango_deleted";
     public const string EndUserOffboarded = "end_user.offboarded";
+    public const string AgentCreated = "agent.created";
+    public const string AgentUpdated = "agent.updated";
+    public const string AgentDisabled = "agent.disabled";
+    public const string AgentKeyCreated = "agent_key.created";
+    public const string AgentKeyRevoked = "agent_key.revoked";
+    public const string AgentTokenCreated = "agent_token.created";
+    public const string AgentTokenRevoked = "agent_token.revoked";
 }

@@ -37,6 +37,7 @@ public sealed class StrictRequestTests(ITestOutputHelper output) : IAsyncLifetim
                 ["Api:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             var key = await app.CreateServerKeyAsync();
+            var agentKey = await app.CreateAgentKeyAsync();
             using var http = app.CreateClient();
             using var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
             var operations = Operations(document.RootElement).Concat(ConnectUiCalls()).ToList();
@@ -47,7 +48,8 @@ public sealed class StrictRequestTests(ITestOutputHelper output) : IAsyncLifetim
                 foreach (var @case in Cases(operation))
                 {
                     total++;
-                    using var request = @case.Build(operation, key);
+                    // The agent API takes an agent credential; everything else a server key.
+                    using var request = @case.Build(operation, operation.Path.StartsWith("/api/v1/agent/", StringComparison.Ordinal) ? agentKey : key);
                     using var response = await http.SendAsync(request);
                     var problem = await CheckAsync(response, @case);
                     if (problem is not null)

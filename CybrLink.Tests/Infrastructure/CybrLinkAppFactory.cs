@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using CybrLink.Core.Agents;
+using CybrLink.Core.Audit;
 using CybrLink.Core.ServerKeys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -95,6 +97,16 @@ public class CybrLinkAppFactory : WebApplicationFactory<Program>
     {
         var created = await Services.GetRequiredService<ServerKeyService>().CreateAsync(name, "tests");
         return created.Token;
+    }
+
+    /// <summary>Mints an agent key straight through the services, creating the agent (or reusing the active one of that name).</summary>
+    public async Task<string> CreateAgentKeyAsync(string agentName = "test agent")
+    {
+        var agents = Services.GetRequiredService<AgentService>();
+        var agent = await agents.FindActiveByNameAsync(agentName)
+            ?? await agents.CreateAsync(new CreateAgentCommand(agentName), AuditActor.System);
+        var created = await Services.GetRequiredService<AgentKeys>().CreateAsync(agent.Id, new CreateAgentKeyCommand(), AuditActor.System);
+        return created.Secret;
     }
 
     /// <summary>Everything in the database as text, for scans that prove a secret is not in it.</summary>

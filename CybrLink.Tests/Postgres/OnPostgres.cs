@@ -1,4 +1,5 @@
 using CybrLink.Tests.AgentCalls;
+using CybrLink.Tests.Agents;
 using CybrLink.Tests.Api;
 using CybrLink.Tests.Catalog;
 using CybrLink.Tests.Connections;
@@ -11,7 +12,8 @@ namespace CybrLink.Tests.Postgres;
 
 // The same tests, re-run with CybrLink on a fresh PostgreSQL database per host: every [Fact] and [Theory] of the base
 // class runs again here. A representative subset (the API, the connect flow, webhooks, reconciliation, the catalog,
-// operators and server keys, revocation, the agent-call writer and list), not the whole suite: the rest does not depend on the database provider.
+// operators and server keys, revocation, the agent-call writer and list, agents and their credentials, policies), not
+// the whole suite: the rest does not depend on the database provider.
 // Without CYBRLINK_TEST_POSTGRES these fail (TestDatabase says why); test.sh provides a cluster.
 
 public sealed class ConnectSessionsApiOnPostgres : ConnectSessionsApiTests
@@ -59,6 +61,11 @@ public sealed class RevocationOnPostgres : RevocationTests
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
 
+public sealed class AgentsApiOnPostgres : AgentsApiTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
 public sealed class OffboardingOnPostgres : OffboardingTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
@@ -75,6 +82,11 @@ public sealed class AgentCallsApiOnPostgres : AgentCallsApiTests
 }
 
 public sealed class PoliciesApiOnPostgres : CybrLink.Tests.Policies.PoliciesApiTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class AgentAuthenticationOnPostgres : AgentAuthenticationTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }

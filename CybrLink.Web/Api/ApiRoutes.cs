@@ -1,3 +1,4 @@
+using CybrLink.Web.Agents;
 using CybrLink.Web.Infrastructure;
 
 namespace CybrLink.Web.Api;
@@ -15,6 +16,13 @@ public static class ApiRoutes
         v1.MapEndUsersApi();
         v1.MapAgentCallsApi();
         v1.MapPoliciesApi();
+        v1.MapAgentsApi();
+
+        // Note: the agent API is its own group, not part of v1 above: an agent credential must never satisfy the server
+        // key policy, nor a server key the agent policy (each scheme knows only its own prefix).
+        var agent = app.MapGroup("/api/v1/agent").RequireAuthorization(AgentAuthentication.Policy).DisableAntiforgery()
+            .WithTags("Agent API");
+        agent.MapAgentMeApi();
         app.MapNangoWebhooksApi();
 
         // Unknown API routes answer a ProblemDetails 404, not the console's HTML page.

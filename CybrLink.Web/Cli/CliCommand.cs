@@ -1,4 +1,6 @@
 using CybrLink.Core;
+using CybrLink.Core.Agents;
+using CybrLink.Core.Audit;
 using CybrLink.Core.Operators;
 using CybrLink.Core.ServerKeys;
 using CybrLink.Web.Infrastructure;
@@ -23,10 +25,12 @@ public static class CliCommand
           create-operator --email E --password P --role Admin|Viewer
                                                           Create a console operator.
           create-server-key --name N                      Create a server API key; prints the key once, nothing else.
+          create-agent --name N [--description D]         Create the agent (or reuse the active one of that name) and
+                                                          print a new agent key for it once, nothing else.
           --help                                          Show this help.
         """;
 
-    private static readonly string[] Verbs = ["migrate", "create-operator", "create-server-key", "help", "--help", "-h"];
+    private static readonly string[] Verbs = ["migrate", "create-operator", "create-server-key", "create-agent", "help", "--help", "-h"];
 
     /// <summary>A verb (or an unknown word) comes first; server options such as <c>--urls</c> do not make a command.</summary>
     public static bool IsCommand(string[] args) =>
@@ -56,10 +60,11 @@ public static class CliCommand
         var required = verb switch
         {
             "create-operator" => new[] { "email", "password", "role" },
-            "create-server-key" => ["name"],
+            "create-server-key" or "create-agent" => ["name"],
             _ => [],
         };
-        var unknown = options.Keys.Except(required).FirstOrDefault();
+        string[] optional = verb == "create-agent" ? ["description"] : [];
+        var unknown = options.Keys.Except(required).Except(optional).FirstOrDefault();
         if (unknown is not null)
         {
             return await UsageErrorAsync(stderr, $"'{verb}' does not take --{unknown}.");
@@ -79,6 +84,11 @@ public static class CliCommand
         if (verb == "create-server-key" && options["name"].Trim().Length > ServerKeyService.MaxNameLength)
         {
             return await UsageErrorAsync(stderr, $"--name has at most {ServerKeyService.MaxNameLength} characters.");
+        }
+
+        if (verb == "create-agent" && CheckAgent(options) is { } invalid)
+        {
+            return await UsageErrorAsync(stderr, invalid);
         }
 
         IHost host;
@@ -112,6 +122,7 @@ public static class CliCommand
         {
             "migrate" => await WriteAsync(stderr, "Database is up to date.", Ok),
             "create-operator" => await CreateOperatorAsync(host.Services, options, stderr),
+            "create-agent" => await CreateAgentKeyAsync(host.Services, options, stdout, stderr),
             _ => await CreateServerKeyAsync(host.Services, options["name"], stdout),
         };
     }
@@ -132,6 +143,42 @@ public static class CliCommand
         // Only the key on stdout, so scripts can capture it: KEY=$(... create-server-key --name ci)
         await stdout.WriteLineAsync(created.Token);
         return Ok;
+    }
+
+    private static string? CheckAgent(Dictionary<string, string> options)
+    {
+        try
+        {
+            AgentValidator.Name(options["name"]);
+            AgentValidator.Description(options.GetValueOrDefault("description"));
+            return null;
+        }
+        catch (AgentValidationException e)
+        {
+            return $"--{e.Field}: {e.Message}";
+        }
+    }
+
+    private static async Task<int> CreateAgentKeyAsync(
+        IServiceProvider services, Dictionary<string, string> options, TextWriter stdout, TextWriter stderr)
+    {
+        var agents = services.GetRequiredService<AgentService>();
+        var name = AgentValidator.Name(options["name"]);
+        try
+        {
+            var agent = await agents.FindActiveByNameAsync(name)
+                ?? await agents.CreateAsync(new CreateAgentCommand(name, options.GetValueOrDefault("description")), AuditActor.Cli);
+            var created = await services.GetRequiredService<AgentKeys>()
+                .CreateAsync(agent.Id, new CreateAgentKeyCommand("cli"), AuditActor.Cli);
+            // Only the key on stdout, so scripts can capture it: KEY=$(... create-agent --name support-bot)
+            await stdout.WriteLineAsync(created.Secret);
+            return Ok;
+        }
+        catch (AgentProblemException e) when (e.Problem is AgentProblem.NameTaken or AgentProblem.Disabled)
+        {
+            // Note: a disabled agent is not quietly re-activated from the command line; that is a decision for the API.
+            return await WriteAsync(stderr, $"error: the agent '{name}' is disabled; re-activate it (PATCH /api/v1/agents/{{id}}) first.", Failed);
+        }
     }
 
     private static IHost BuildHost(IReadOnlyDictionary<string, string?>? settings)

@@ -1,4 +1,5 @@
 using CybrLink.Core.AgentCalls;
+using CybrLink.Core.Agents;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
 using CybrLink.Core.Policies;
@@ -37,6 +38,16 @@ public static class DomainProblems
         _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, null),
     };
 
+    public static ProblemAnswer For(AgentProblem problem) => problem switch
+    {
+        AgentProblem.NotFound => new(404, "agent_not_found", "No such agent."),
+        AgentProblem.KeyNotFound => new(404, "agent_key_not_found", "The agent has no key with that id."),
+        AgentProblem.TokenNotFound => new(404, "agent_token_not_found", "No such agent token."),
+        AgentProblem.NameTaken => new(409, "agent_name_taken", "Another agent has that name."),
+        AgentProblem.Disabled => new(409, "agent_disabled", "The agent is disabled."),
+        _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, null),
+    };
+
     /// <summary>
     /// The same answer for an end user's browser: whatever Nango refused is "not available" to them, with no detail
     /// (Nango's codes are for the operator's log); a busy Nango stays "busy, retry".
@@ -46,6 +57,7 @@ public static class DomainProblems
             ? new(503, "nango_unavailable", "The connection service is not available.", ConnectNotice.Unavailable)
             : answer;
 
+
     /// <summary>The answer for an exception, or null when it is not a known problem (a 500).</summary>
     public static ProblemAnswer? For(Exception exception) => exception switch
     {
@@ -54,6 +66,9 @@ public static class DomainProblems
             Errors: new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
         PolicyValidationException e => new(422, "validation_failed", "A field cannot be accepted.", Errors: e.Errors),
         PolicyProblemException e => For(e.Problem, e.Detail),
+        AgentProblemException e => For(e.Problem) with { Detail = e.Detail },
+        AgentValidationException e => new(422, "validation_failed", "A field cannot be accepted.", Detail: e.Message,
+            Errors: new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
         // Note: a 429 means Nango did nothing; the caller may simply try again. It is never the caller's failure.
         NangoApiException { IsRateLimited: true } e => new(503, "nango_busy",
             "The connection service is busy; try again shortly.", ConnectNotice.Unavailable, RetryAfter: e.RetryAfter),

@@ -220,7 +220,8 @@ public static class StrictJsonSetup
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             // Numbers are JSON numbers: "30" for expires_in_minutes is a wrong type, not a number.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            // Enums are their documented names: "status": 1 is a wrong type, not the second value.
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });
         // Note: the same answer in every environment. Without this, Production writes a bare 400 for a body or query
         // value the framework cannot bind, and Development throws; now both throw and CybrLinkExceptionHandler answers.

@@ -7,6 +7,7 @@ using CybrLink.Core.Data;
 using CybrLink.Core.Operators;
 using CybrLink.Sandbox;
 using CybrLink.Web.Account;
+using CybrLink.Web.Agents;
 using CybrLink.Web.Api;
 using CybrLink.Web.Components;
 using CybrLink.Web.Connect;
@@ -55,14 +56,18 @@ public static class WebSetup
         return builder;
     }
 
-    /// <summary>Operators: ASP.NET Identity with cookie sign-in that sign-out revokes, roles; plus the server-key scheme for the API.</summary>
+    /// <summary>
+    /// Operators: ASP.NET Identity with cookie sign-in that sign-out revokes, roles; plus the server-key scheme for the
+    /// API and the agent scheme for the agent API (<see cref="AgentAuthentication.Policy"/>).
+    /// </summary>
     public static IServiceCollection AddOperatorIdentity(this IServiceCollection services)
     {
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.AddIdentityCore<IdentityUser>().AddSignInManager();
         services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ServerKeyAuthenticationHandler>(ServerKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ServerKeyAuthenticationHandler>(ServerKeyAuthenticationHandler.SchemeName, null)
+            .AddAgentScheme();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = AccountUrls.Login;
@@ -84,7 +89,8 @@ public static class WebSetup
             .AddPolicy(ServerKeyPolicy, p => p
                 .AddAuthenticationSchemes(ServerKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .RequireClaim(ServerKeyAuthenticationHandler.KeyIdClaim));
+                .RequireClaim(ServerKeyAuthenticationHandler.KeyIdClaim))
+            .AddAgentPolicy();
         return services;
     }
 
