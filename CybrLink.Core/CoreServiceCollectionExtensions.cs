@@ -1,3 +1,4 @@
+using CybrLink.Core.AgentAccess;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
@@ -50,6 +51,13 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddScoped<NangoWebhookHandler>();
         builder.Services.AddScoped<ConnectionReconciler>();
         builder.Services.AddSingleton<NangoSyncJob>();
+        builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.SectionName)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
+        builder.Services.AddSingleton<AgentRateLimits>();
+        builder.Services.AddScoped<AgentConnectLinks>();
+        builder.Services.AddScoped<AgentAccessGate>();
+        builder.Services.AddScoped<AgentUpstream>();
+        builder.Services.AddScoped<AgentActions>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
         return builder;

@@ -1,3 +1,4 @@
+using CybrLink.Web.Agents;
 using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
 using CybrLink.Core.Connections;
@@ -138,6 +139,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseCybrLinkRateLimiting();
         app.UseAuthorization();
+        app.UseAgentCallAudit();
         app.UseAntiforgery();
         app.UseStrictJsonRequests();
 
@@ -145,6 +147,7 @@ public static class WebSetup
         app.MapCybrLinkHealth();
         app.MapCybrLinkApiDocs();
         app.MapAccountEndpoints();
+        app.MapAgentApi();
         app.MapCybrLinkApi();
         app.MapConnectUi();
         // Blazor's own frame-ancestors header is turned off: SecurityHeaders sets the whole policy.
