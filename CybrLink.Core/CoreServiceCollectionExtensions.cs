@@ -1,6 +1,7 @@
 using CybrLink.Core.Actions;
 using CybrLink.Core.AgentCalls;
 using CybrLink.Core.Agents;
+using CybrLink.Core.AgentAccess;
 using CybrLink.Core.Audit;
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
@@ -64,9 +65,17 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddSingleton<AgentCallWriter>();
         builder.Services.AddScoped<ConnectionRevoker>();
         builder.Services.AddScoped<EndUserOffboarder>();
+        builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.SectionName)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
+        builder.Services.AddSingleton<AgentRateLimits>();
+        builder.Services.AddScoped<AgentConnectLinks>();
+        builder.Services.AddScoped<AgentAccessGate>();
+        builder.Services.AddScoped<AgentUpstream>();
+        builder.Services.AddScoped<AgentActions>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
-        // The actions catalog plugs in by registering an ActionKeyExists; until then any well-formed action key is accepted.
+        builder.Services.AddSingleton(sp => ActionKeyCheck.For(
+            sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.CybrLinkDbContext>>(), sp.GetRequiredService<ActionCatalog>()));
         builder.Services.TryAddSingleton(sp => new PolicyValidator(sp.GetService<ActionKeyExists>()));
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PolicyDryRun>();

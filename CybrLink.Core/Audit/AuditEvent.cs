@@ -30,6 +30,7 @@ public sealed record AuditActor(string Type, string? Id)
 
     public static AuditActor ServerKey(string? keyId) => new("server_key", keyId);
     public static AuditActor EndUser(string endUserId) => new(EndUserType, endUserId);
+    public static AuditActor Agent(Guid agentId) => new("agent", agentId.ToString());
 
     /// <summary>This actor, with the end user's id filled in when it acts as the session's end user.</summary>
     public AuditActor For(string endUserId) => Type == EndUserType && Id is null ? EndUser(endUserId) : this;

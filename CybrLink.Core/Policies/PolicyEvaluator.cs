@@ -59,6 +59,33 @@ public static class PolicyEvaluator
         return conditionFailure ?? NoMatch;
     }
 
+    /// <summary>
+    /// For listing when no end user is named (an agent key asking which actions exist for it): true when some end user
+    /// could be allowed, i.e. a live allow rule covers the request for some end users, and no unconditional deny for
+    /// every end user takes it away. The call itself is still decided by <see cref="Evaluate"/> for its end user.
+    /// </summary>
+    public static bool MayAllowForSomeEndUser(AgentPolicy policy, PolicyRequest request, DateTimeOffset now)
+    {
+        var allowed = false;
+        foreach (var rule in policy.Rules)
+        {
+            if (!rule.IsLive(now) || (rule.Integration != PolicyRule.AnyIntegration
+                && !string.Equals(rule.Integration, request.Integration, StringComparison.Ordinal)) || !Covers(rule, request))
+            {
+                continue;
+            }
+
+            if (rule.Effect == PolicyEffect.Deny && rule.EndUsers.IsAll && rule.Conditions is null)
+            {
+                return false;
+            }
+
+            allowed |= rule.Effect == PolicyEffect.Allow;
+        }
+
+        return allowed;
+    }
+
     private static bool Covers(PolicyRule rule, PolicyRequest request)
     {
         if (request.Action is { } action)

@@ -77,6 +77,9 @@ public sealed class ConnectFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The operator's backend: the server API with a server key.</summary>
+    public HttpClient Api => _api;
+
     public string NewSecret() => SecretMarker + Guid.NewGuid().ToString("N");
 
     /// <summary>Creates a session through the real server API, as the operator's backend would.</summary>

@@ -25,19 +25,28 @@ public class SandboxedApp : IAsyncLifetime
     /// <summary>True: CybrLink listens on 127.0.0.1 and the sandbox delivers its webhooks to it.</summary>
     protected virtual bool DeliverWebhooks => false;
 
+    /// <summary>Settings a test class adds to CybrLink's configuration.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
     /// <summary>The database CybrLink runs on; the classes re-run on PostgreSQL override it (see OnPostgres.cs).</summary>
     protected virtual TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Sqlite;
 
     public async Task InitializeAsync()
     {
         Sandbox = await SandboxServer.StartAsync(new SandboxOptions { WebhookRetryDelay = TimeSpan.FromMilliseconds(50) });
-        App = new CybrLinkAppFactory(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Nango:BaseUrl"] = Sandbox.BaseUrl,
             ["Nango:SecretKey"] = Sandbox.Options.SecretKey,
             ["Nango:WebhookSigningKey"] = Sandbox.Options.WebhookSigningKey,
             ["Connect:AllowedReturnOrigins:0"] = ReturnOrigin,
-        }, useRealServer: DeliverWebhooks, configureServices: services => services.AddSingleton<TimeProvider>(Clock),
+        };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+
+        App = new CybrLinkAppFactory(settings, useRealServer: DeliverWebhooks, configureServices: services => services.AddSingleton<TimeProvider>(Clock),
             provider: DatabaseProvider);
         if (DeliverWebhooks)
         {

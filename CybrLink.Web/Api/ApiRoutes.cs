@@ -20,9 +20,7 @@ public static class ApiRoutes
 
         // Note: the agent API is its own group, not part of v1 above: an agent credential must never satisfy the server
         // key policy, nor a server key the agent policy (each scheme knows only its own prefix).
-        var agent = app.MapGroup("/api/v1/agent").RequireAuthorization(AgentAuthentication.Policy).DisableAntiforgery()
-            .WithTags("Agent API");
-        agent.MapAgentMeApi();
+        app.MapAgentApi();
         app.MapNangoWebhooksApi();
 
         // Unknown API routes answer a ProblemDetails 404, not the console's HTML page.

@@ -1,3 +1,4 @@
+using CybrLink.Web.Connect;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using CybrLink.Core.Audit;
@@ -110,10 +111,7 @@ public static class ConnectSessionsApi
 
     private static Created<CreateConnectSessionResponse> ToCreated(CreatedConnectSession created, ConnectOptions options, HttpContext http)
     {
-        var baseUrl = string.IsNullOrWhiteSpace(options.PublicUrl)
-            ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}"
-            : options.PublicUrl.TrimEnd('/');
-        var connectUrl = $"{baseUrl}/connect?session={Uri.EscapeDataString(created.Token)}";
+        var connectUrl = ConnectLinks.Url(options, http, created.Token);
         return TypedResults.Created(
             $"/api/v1/connect-sessions/{created.Id}",
             new CreateConnectSessionResponse(created.Id, created.Token, connectUrl, created.ExpiresAt));

@@ -47,9 +47,16 @@ public static class ApiProblems
     public static ProblemHttpResult Result(int status, string code, string title, string? detail = null) =>
         TypedResults.Problem(Create(null, status, code, title, detail));
 
-    public static Task WriteAsync(HttpContext context, int status, string code, string title, string? detail = null)
+    public static Task WriteAsync(
+        HttpContext context, int status, string code, string title, string? detail = null,
+        IReadOnlyDictionary<string, object?>? extensions = null)
     {
         var problem = Create(context, status, code, title, detail);
+        foreach (var (name, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
+
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, ContentType);
     }

@@ -1,3 +1,5 @@
+using CybrLink.Core.AgentAccess;
+using CybrLink.Web.Connect;
 using CybrLink.Core.Nango;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -15,7 +17,7 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
             // Nango did nothing and the caller may retry: a warning for the operator to raise Nango's limit, not an error.
             LogNangoBusy(logger, context.Request.Method, path);
         }
-        else if (answer.Status >= 500)
+        else if (answer.Status >= 500 && exception is not AgentAccessException)
         {
             // Note: Nango's code stays in this log line for the operator; neither its message nor body reaches a caller.
             LogUnhandled(logger, exception, context.Request.Method, path);
@@ -42,7 +44,13 @@ internal sealed partial class CybrLinkExceptionHandler(ILogger<CybrLinkException
         }
         else
         {
-            await ApiProblems.WriteAsync(context, answer.Status, answer.Code, answer.Title, answer.Detail);
+            var extensions = new Dictionary<string, object?>(answer.Extensions ?? new Dictionary<string, object?>());
+            if (answer.ConnectToken is { } token)
+            {
+                extensions["connect_url"] = ConnectLinks.Url(context, token);
+            }
+
+            await ApiProblems.WriteAsync(context, answer.Status, answer.Code, answer.Title, answer.Detail, extensions);
         }
 
         return true;

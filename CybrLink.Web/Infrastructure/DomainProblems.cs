@@ -1,8 +1,10 @@
+using CybrLink.Core.AgentAccess;
 using CybrLink.Core.AgentCalls;
 using CybrLink.Core.Agents;
 using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Nango;
 using CybrLink.Core.Policies;
+using CybrLink.Web.Agents;
 using CybrLink.Web.Connect;
 
 namespace CybrLink.Web.Infrastructure;
@@ -10,7 +12,14 @@ namespace CybrLink.Web.Infrastructure;
 /// <summary>How a domain problem is answered: status, stable code, title, and the page the Connect UI shows for it.</summary>
 public sealed record ProblemAnswer(
     int Status, string Code, string Title, ConnectNotice? Notice = null, string? Detail = null, TimeSpan? RetryAfter = null,
-    IReadOnlyDictionary<string, string[]>? Errors = null);
+    IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    /// <summary>Members added to the problem (e.g. <c>rule_id</c>).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
+    /// <summary>A connect session whose link goes out as <c>connect_url</c> (built from the request or <c>Connect:PublicUrl</c>).</summary>
+    public string? ConnectToken { get; init; }
+}
 
 /// <summary>
 /// The one map from domain problems to HTTP, for every surface: the server API, the Connect UI's calls and its pages.
@@ -69,6 +78,7 @@ public static class DomainProblems
         AgentProblemException e => For(e.Problem) with { Detail = e.Detail },
         AgentValidationException e => new(422, "validation_failed", "A field cannot be accepted.", Detail: e.Message,
             Errors: new Dictionary<string, string[]> { [e.Field] = [e.Message] }),
+        AgentAccessException e => AgentProblems.For(e),
         // Note: a 429 means Nango did nothing; the caller may simply try again. It is never the caller's failure.
         NangoApiException { IsRateLimited: true } e => new(503, "nango_busy",
             "The connection service is busy; try again shortly.", ConnectNotice.Unavailable, RetryAfter: e.RetryAfter),

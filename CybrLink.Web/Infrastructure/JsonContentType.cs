@@ -44,7 +44,7 @@ public static class JsonContentType
     {
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
-            || !ApiProblems.IsJsonRequest(context))
+            || !ApiProblems.IsJsonRequest(context) || Agents.AgentApi.IsProxyPath(request.Path))
         {
             return;
         }

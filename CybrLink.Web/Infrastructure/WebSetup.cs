@@ -1,3 +1,4 @@
+using CybrLink.Web.Agents;
 using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
 using CybrLink.Core.AgentCalls;
@@ -7,7 +8,6 @@ using CybrLink.Core.Data;
 using CybrLink.Core.Operators;
 using CybrLink.Sandbox;
 using CybrLink.Web.Account;
-using CybrLink.Web.Agents;
 using CybrLink.Web.Api;
 using CybrLink.Web.Components;
 using CybrLink.Web.Connect;
@@ -146,6 +146,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseCybrLinkRateLimiting();
         app.UseAuthorization();
+        app.UseAgentCallAudit();
         app.UseAntiforgery();
         app.UseStrictJsonRequests();
 
