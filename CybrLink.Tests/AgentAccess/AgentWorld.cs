@@ -56,7 +56,8 @@ public class AgentWorld : SandboxedApp
         string endUserId, string integration = "sandbox-mail", ConnectionStatus status = ConnectionStatus.Active, string? organization = null)
     {
         var nangoId = $"conn-{Guid.NewGuid():N}";
-        await ImportOAuthIntoNangoAsync(integration, nangoId, new Dictionary<string, string> { ["end_user_id"] = endUserId });
+        // Untagged: CybrLink learns of it from this test, not from the webhook Nango sends for a tagged import.
+        await ImportOAuthIntoNangoAsync(integration, nangoId, new Dictionary<string, string>());
         var now = Clock.GetUtcNow();
         var id = Guid.CreateVersion7();
         var factory = App.Services.GetRequiredService<IDbContextFactory<CybrLinkDbContext>>();

@@ -158,7 +158,7 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output) : AgentWo
     private IEnumerable<Req> Requests()
     {
         yield return new("action permitted", id => Action(id, "list_messages", new { }), PolicyAllows: true);
-        yield return new("action unlisted", id => Action(id, "get_message", new { id = "m1" }));
+        yield return new("action unlisted", id => Action(id, "get_message", new { message_id = "m1" }));
         yield return new("action condition violated", id => Action(id, "send_message", new { to = "x@evil.example", subject = "s", body = "b" }));
         yield return new("action condition met", id => Action(id, "send_message", new { to = "ana@acme.example", subject = "s", body = "b" }), PolicyAllows: true);
         yield return new("GET permitted path", id => Proxy(HttpMethod.Get, id, "/messages/inbox"), PolicyAllows: true);
