@@ -30,6 +30,8 @@ public sealed class AgentAccessGate(
     AgentConnectLinks links,
     TimeProvider time)
 {
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
     public async Task<AgentGrant> AuthorizeAsync(AgentTarget target, AgentOperation operation, AgentCallDraft call, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -73,6 +75,7 @@ public sealed class AgentAccessGate(
         }
 
         call.Decision = AgentCallDraft.Allowed;
+        await TouchAsync(db, connection!, ct);
         return new AgentGrant(connection!, integration, decision);
     }
 
@@ -97,6 +100,21 @@ public sealed class AgentAccessGate(
                 throw new AgentAccessException(AgentRefusal.ConnectionError,
                     "The connection's credential is not working; the end user has to reconnect.");
         }
+    }
+
+    /// <summary>Records when the connection was last used by an agent, at most once a minute (not a write per call).</summary>
+    private async Task TouchAsync(CybrLinkDbContext db, Connection connection, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (connection.LastUsedAt is { } last && now - last < LastUsedResolution)
+        {
+            return;
+        }
+
+        var stale = now - LastUsedResolution;
+        await db.Connections
+            .Where(c => c.Id == connection.Id && (c.LastUsedAt == null || c.LastUsedAt < stale))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUsedAt, now), ct);
     }
 
     private static AgentAccessException Deny(AgentCallDraft call, string? ruleId, string reason, string detail)

@@ -8,7 +8,11 @@ using Microsoft.AspNetCore.Mvc;
 namespace CybrLink.Web.Agents;
 
 /// <summary>An action call: for the end user's connection to the integration, or for one connection by id.</summary>
-public sealed record AgentActionRequest(string? EndUserId = null, Guid? ConnectionId = null, JsonElement? Input = null);
+public sealed record AgentActionRequest(string? EndUserId = null, Guid? ConnectionId = null)
+{
+    /// <summary>The action's input (a JSON object matching its <c>input_schema</c>); absent means <c>{}</c>.</summary>
+    public JsonElement Input { get; init; }
+}
 
 /// <summary>An action's answer: the selected part of the provider's answer, its status and CybrLink's request id.</summary>
 public sealed record AgentActionResponse(JsonElement? Data, int UpstreamStatus, string RequestId);
@@ -53,12 +57,22 @@ public static class AgentApi
         return app;
     }
 
-    public static async Task<Results<Ok<AgentActionResponse>, ProviderAnswer>> RunActionAsync(
-        string integration, string action, AgentActionRequest request, AgentActions actions, HttpContext http, CancellationToken ct)
+    public static async Task<Results<Ok<AgentActionResponse>, ProviderAnswer, ProblemHttpResult>> RunActionAsync(
+        string integration, string action, AgentActionRequest? request, AgentActions actions, HttpContext http, CancellationToken ct)
     {
         var call = http.GetAgentCall();
-        var input = request.Input ?? JsonSerializer.SerializeToElement(new { });
-        var target = new AgentTarget(integration, request.ConnectionId, request.EndUserId);
+        var given = request?.Input ?? default;
+        if (given.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined))
+        {
+            call.Reason = "validation_failed";
+            return TypedResults.Problem(ApiProblems.Validation(http, new Dictionary<string, string[]>
+            {
+                ["input"] = ["Must be a JSON object (the action's input)."],
+            }));
+        }
+
+        var input = given.ValueKind == JsonValueKind.Object ? given : JsonSerializer.SerializeToElement(new { });
+        var target = new AgentTarget(integration, request?.ConnectionId, request?.EndUserId);
         var outcome = await actions.RunAsync(integration, action, target, input, call, ct);
         return outcome.ProviderError is { } error
             ? new ProviderAnswer(error)

@@ -29,13 +29,20 @@ public sealed class AgentCallAudit(RequestDelegate next, AgentCallWriter writer,
         context.Request.Body = requestBody;
         context.Response.Body = responseBody;
 
-        // Note: an exception thrown here fails the answer itself: a call whose audit row cannot be written is not
-        // answered, so no answered call is missing from the audit.
+        // Note: a call whose audit row cannot be written is not answered: the connection is dropped before the first
+        // byte, so no answered call is ever missing from the audit.
         context.Response.OnStarting(async () =>
         {
             context.Response.Headers[RequestIdHeader] = draft.RequestId;
             var row = draft.ToRow(context.Response.StatusCode, time.GetUtcNow(), requestBody.Count);
-            await writer.RecordAsync(row, CancellationToken.None);
+            try
+            {
+                await writer.RecordAsync(row, CancellationToken.None);
+            }
+            catch (AgentCallNotRecordedException)
+            {
+                context.Abort();
+            }
         });
         context.Response.OnCompleted(() =>
         {

@@ -11,7 +11,8 @@ namespace CybrLink.Web.Api;
 
 public sealed record ConnectionResponse(
     Guid Id, string Integration, string EndUserId, string? OrganizationId, ConnectionStatus Status, string? Error,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastCheckedAt, DateTimeOffset? RevokedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastCheckedAt, DateTimeOffset? RevokedAt,
+    DateTimeOffset? LastUsedAt);
 
 public sealed record RevocationStepResponse(
     string Step, string Outcome, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail);
@@ -97,5 +98,5 @@ public static class ConnectionsApi
 
     private static ConnectionResponse ToResponse(Connection c) => new(
         c.Id, c.IntegrationKey, c.EndUserId, c.OrganizationId, c.Status, c.ErrorDetail, c.CreatedAt, c.UpdatedAt,
-        c.LastCheckedAt, c.RevokedAt);
+        c.LastCheckedAt, c.RevokedAt, c.LastUsedAt);
 }

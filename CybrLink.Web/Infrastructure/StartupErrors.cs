@@ -23,6 +23,7 @@ public static class StartupErrors
         Check<BrandingOptions>(services, problems);
         Check<ApiOptions>(services, problems);
         Check<AgentCallOptions>(services, problems);
+        Check<Core.AgentAccess.AgentOptions>(services, problems);
         Check<DatabaseOptions>(services, problems);
         Check<SandboxOptions>(services, problems);
         Check<RateLimits>(services, problems);
