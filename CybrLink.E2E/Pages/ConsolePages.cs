@@ -51,7 +51,8 @@ public sealed class ConsolePages(IPage page, string baseUrl)
         await page.GetByLabel("Key name").FillAsync(name);
         await create.ClickAsync();
         var shown = page.GetByLabel("New server key");
-        await Expect(shown).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^cbl_"));
+        // Note: a round trip over the circuit plus a database write; on a loaded 2-core runner that can exceed 5 s.
+        await Expect(shown).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^cbl_"), new() { Timeout = 20_000 });
         // The form is ready for the next key: empty, and not complaining that it is.
         await Expect(page.GetByLabel("Key name")).ToHaveValueAsync("");
         await Expect(page.GetByText("Give the key a name.")).ToHaveCountAsync(0);
