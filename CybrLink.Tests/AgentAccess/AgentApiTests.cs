@@ -391,6 +391,8 @@ public class AgentApiTests : AgentWorld
         var sent = new List<(HttpResponseMessage Response, long BytesIn, long BytesOut)>();
         async Task SendAsync(HttpClient client, HttpRequestMessage request)
         {
+            // Ids (version 7) carry the clock's time; a tick apart, the list's newest-first order is the order sent.
+            Clock.Advance(TimeSpan.FromSeconds(1));
             var bytesIn = request.Content is null ? 0 : (await request.Content.ReadAsByteArrayAsync()).Length;
             var response = await client.SendAsync(request);
             sent.Add((response, bytesIn, (await response.Content.ReadAsByteArrayAsync()).Length));
