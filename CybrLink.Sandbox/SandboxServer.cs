@@ -79,10 +79,22 @@ public sealed class RunningSandbox : IAsyncDisposable
 
     internal IServiceProvider Services => _app.Services;
 
+    private bool _stopped;
+
+    /// <summary>Stops listening, as a Nango that went down: calls to <see cref="BaseUrl"/> are refused from now on.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _controlHttp.Dispose();
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
     }
 }

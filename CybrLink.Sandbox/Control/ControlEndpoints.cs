@@ -52,6 +52,8 @@ internal static class ControlEndpoints
             faults.FailUpstream(status, fault.Count);
         if (fault.DelayMs is { } delay)
             faults.DelayUpstream(TimeSpan.FromMilliseconds(delay), fault.Count);
+        if (fault.Headers is { Count: > 0 } headers)
+            faults.AddUpstreamHeaders(headers, fault.Count);
         return TypedResults.NoContent();
     }
 
@@ -114,6 +116,7 @@ internal static class ControlEndpoints
     {
         [JsonPropertyName("status")] public int? Status { get; init; }
         [JsonPropertyName("delay_ms")] public int? DelayMs { get; init; }
+        [JsonPropertyName("headers")] public Dictionary<string, string>? Headers { get; init; }
         [JsonPropertyName("count")] public int? Count { get; init; }
     }
 

@@ -9,6 +9,7 @@ internal sealed class FaultState
     private readonly Lock _gate = new();
     private CountedFault<int>? _upstreamStatus;
     private CountedFault<TimeSpan>? _upstreamDelay;
+    private CountedFault<IReadOnlyDictionary<string, string>>? _upstreamHeaders;
     private CountedFault<bool>? _refresh;
     private CountedFault<ApiFaultMode>? _api;
     private ConsentBehaviour _consent = ConsentBehaviour.Normal;
@@ -20,6 +21,9 @@ internal sealed class FaultState
     public void FailUpstream(int status, int? count) { lock (_gate) _upstreamStatus = new(status, count); }
 
     public void DelayUpstream(TimeSpan delay, int? count) { lock (_gate) _upstreamDelay = new(delay, count); }
+
+    /// <summary>The next upstream answers also carry these headers (e.g. a <c>Set-Cookie</c> the proxy must drop).</summary>
+    public void AddUpstreamHeaders(IReadOnlyDictionary<string, string> headers, int? count) { lock (_gate) _upstreamHeaders = new(headers, count); }
 
     public void FailRefresh(int? count) { lock (_gate) _refresh = new(true, count); }
 
@@ -50,6 +54,8 @@ internal sealed class FaultState
 
     public TimeSpan? TakeUpstreamDelay() { lock (_gate) return Take(ref _upstreamDelay, out var d) ? d : null; }
 
+    public IReadOnlyDictionary<string, string>? TakeUpstreamHeaders() { lock (_gate) return Take(ref _upstreamHeaders, out var h) ? h : null; }
+
     public bool TakeRefreshFailure() { lock (_gate) return Take(ref _refresh, out _); }
 
     public ApiFaultMode? TakeApiFault() { lock (_gate) return Take(ref _api, out var m) ? m : null; }
@@ -69,6 +75,7 @@ internal sealed class FaultState
             _hanging = NewRelease();
             _upstreamStatus = null;
             _upstreamDelay = null;
+            _upstreamHeaders = null;
             _refresh = null;
             _api = null;
             _consent = ConsentBehaviour.Normal;

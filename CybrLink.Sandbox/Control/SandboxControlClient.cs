@@ -12,9 +12,12 @@ public sealed class SandboxControlClient(HttpClient http, string baseUrl, string
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The next <paramref name="count"/> upstream calls (null = all, until reset) answer <paramref name="status"/>.</summary>
-    public Task FailUpstreamAsync(int status, int? count = 1, CancellationToken ct = default) =>
-        PostAsync("/_sandbox/faults/upstream", new { status, count }, ct);
+    /// <summary>
+    /// The next <paramref name="count"/> upstream calls (null = all, until reset) answer <paramref name="status"/>, with
+    /// <paramref name="headers"/> added to the answer when given (e.g. a <c>Set-Cookie</c>).
+    /// </summary>
+    public Task FailUpstreamAsync(int status, int? count = 1, IReadOnlyDictionary<string, string>? headers = null, CancellationToken ct = default) =>
+        PostAsync("/_sandbox/faults/upstream", new { status, count, headers }, ct);
 
     /// <summary>The next <paramref name="count"/> upstream calls (null = all, until reset) wait <paramref name="delay"/> first.</summary>
     public Task DelayUpstreamAsync(TimeSpan delay, int? count = 1, CancellationToken ct = default) =>

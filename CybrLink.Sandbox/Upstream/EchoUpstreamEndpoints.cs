@@ -29,6 +29,8 @@ internal static class EchoUpstreamEndpoints
             return NangoResults.Json(new { error = "unknown_upstream", message = $"No echo upstream for {provider}" }, 404);
         if (faults.TakeUpstreamDelay() is { } delay)
             await Task.Delay(delay, ct);
+        foreach (var (name, value) in faults.TakeUpstreamHeaders() ?? new Dictionary<string, string>())
+            request.HttpContext.Response.Headers[name] = value;
         if (faults.TakeUpstreamStatus() is { } status)
             return NangoResults.Json(new { error = "sandbox_fault", status }, status);
 

@@ -119,7 +119,8 @@ public static class AgentProxy
             return null;
         }
 
-        var content = new StreamContent(new BodyLimitStream(request.Body, max));
+        var content = new StreamContent(new BodyLimitStream(request.Body, max,
+            e => e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }));
         if (request.ContentType is { } type)
         {
             content.Headers.TryAddWithoutValidation("Content-Type", type);
