@@ -90,3 +90,8 @@ public sealed class AgentAuthenticationOnPostgres : AgentAuthenticationTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class McpClientOnPostgres : Mcp.McpClientTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
