@@ -118,6 +118,28 @@ public class McpClientTests : AgentWorld
         Assert.DoesNotContain(Canary, _wire.Text);
     }
 
+    [Fact]
+    public async Task A_client_without_url_elicitation_gets_the_connect_link_in_a_tool_error()
+    {
+        await RefreshCatalogAsync();
+        var agent = await CreateAgentAsync("mcp-connect-agent");
+        await SetPolicyAsync(agent, new object[]
+        {
+            new
+            {
+                id = "mail-read", integration = "sandbox-mail", end_users = "*", actions = new[] { "list_messages" },
+                may_request_connection = true,
+            },
+        });
+        await using var client = await ConnectAsync((await CreateKeyAsync(agent)).Key, endUser: "newcomer");
+
+        var result = await client.CallToolAsync("sandbox-mail__list_messages", new Dictionary<string, object?>());
+
+        Assert.True(result.IsError);
+        Assert.StartsWith("connection_required", Text(result));
+        Assert.Contains("/connect?session=", Text(result));
+    }
+
     private async Task<(Guid Agent, string Key)> ArrangeAsync()
     {
         await RefreshCatalogAsync();
