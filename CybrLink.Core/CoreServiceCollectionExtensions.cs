@@ -68,6 +68,8 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.SectionName)).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
         builder.Services.AddSingleton<AgentRateLimits>();
+        builder.Services.AddSingleton<AgentToolsSignal>();
+        builder.Services.AddSingleton<AgentChangeInterceptor>();
         builder.Services.AddScoped<AgentConnectLinks>();
         builder.Services.AddScoped<AgentAccessGate>();
         builder.Services.AddScoped<AgentUpstream>();

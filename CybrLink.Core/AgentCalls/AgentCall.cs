@@ -12,6 +12,9 @@ namespace CybrLink.Core.AgentCalls;
 public sealed class AgentCall
 {
     public const int MaxPathLength = 2048;
+    public const int MaxToolLength = 64;
+    public const string ApiSurface = "api";
+    public const string McpSurface = "mcp";
 
     /// <summary>Version-7 GUID: ordered by time, so it doubles as the list's cursor.</summary>
     public Guid Id { get; set; }
@@ -44,6 +47,12 @@ public sealed class AgentCall
     public long BytesIn { get; set; }
     public long? BytesOut { get; set; }
     public required string RequestId { get; set; }
+
+    /// <summary>Where the call came in: <c>api</c> (the agent API) or <c>mcp</c> (a tools/call).</summary>
+    public string Surface { get; set; } = ApiSurface;
+
+    /// <summary>The MCP tool name for an <c>mcp</c> call; null for the agent API.</summary>
+    public string? Tool { get; set; }
 }
 
 internal sealed class AgentCallConfiguration : IEntityTypeConfiguration<AgentCall>
@@ -63,6 +72,8 @@ internal sealed class AgentCallConfiguration : IEntityTypeConfiguration<AgentCal
         e.Property(c => c.RuleId).HasMaxLength(100);
         e.Property(c => c.Reason).HasMaxLength(64);
         e.Property(c => c.RequestId).HasMaxLength(64);
+        e.Property(c => c.Surface).HasMaxLength(8).HasDefaultValue(AgentCall.ApiSurface);
+        e.Property(c => c.Tool).HasMaxLength(AgentCall.MaxToolLength);
         // Note: no foreign keys: the audit outlives what it names, and a row must never fail to be written.
         e.HasIndex(c => new { c.AgentId, c.Id });
         e.HasIndex(c => new { c.EndUserId, c.Id });

@@ -28,6 +28,10 @@ public sealed class AgentCallDraft(AgentCaller caller, string requestId, DateTim
     public string? Reason { get; set; }
     public int? UpstreamStatus { get; set; }
 
+    /// <summary><see cref="AgentCall.ApiSurface"/> or <see cref="AgentCall.McpSurface"/>.</summary>
+    public string Surface { get; set; } = AgentCall.ApiSurface;
+    public string? Tool { get; set; }
+
     /// <summary>The row as it stands now; a missing decision is derived from the answer's status.</summary>
     public AgentCall ToRow(int status, DateTimeOffset now, long bytesIn) => new()
     {
@@ -50,6 +54,8 @@ public sealed class AgentCallDraft(AgentCaller caller, string requestId, DateTim
         LatencyMs = (int)Math.Clamp((now - StartedAt).TotalMilliseconds, 0, int.MaxValue),
         BytesIn = bytesIn,
         RequestId = RequestId,
+        Surface = Surface,
+        Tool = Truncate(Tool, AgentCall.MaxToolLength),
     };
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

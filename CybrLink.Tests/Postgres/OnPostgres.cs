@@ -95,3 +95,8 @@ public sealed class AgentApiOnPostgres : CybrLink.Tests.AgentAccess.AgentApiTest
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class McpClientOnPostgres : Mcp.McpClientTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}

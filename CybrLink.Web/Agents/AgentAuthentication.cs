@@ -4,6 +4,7 @@ using CybrLink.Core.Agents;
 using CybrLink.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore.Authentication;
 
 namespace CybrLink.Web.Agents;
 
@@ -67,6 +68,8 @@ internal sealed class AgentAuthenticationHandler(
                 new Claim(AgentAuthentication.AgentIdClaim, caller.AgentId.ToString()),
                 new Claim(AgentAuthentication.CredentialIdClaim, caller.CredentialId.ToString()),
                 new Claim(ClaimTypes.Name, caller.AgentName),
+                // The MCP transport ties a stateful session to this claim: only the same credential can use the session.
+                new Claim(ClaimTypes.NameIdentifier, caller.CredentialId.ToString()),
             ],
             AgentAuthentication.SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), AgentAuthentication.SchemeName));
@@ -74,10 +77,19 @@ internal sealed class AgentAuthenticationHandler(
 
     // Note: missing, malformed, unknown, revoked and expired credentials and disabled agents all get this one answer,
     // so a caller holding a leaked credential learns nothing about why it stopped working, or whether it ever did.
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Headers.WWWAuthenticate = "Bearer";
-        return ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "invalid_agent_credential",
+        if (Request.Path.StartsWithSegments(Mcp.McpSetup.Path, StringComparison.OrdinalIgnoreCase))
+        {
+            // MCP clients discover how to authenticate from WWW-Authenticate's resource_metadata (RFC 9728).
+            await Context.ChallengeAsync(McpAuthenticationDefaults.AuthenticationScheme);
+        }
+        else
+        {
+            Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        await ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "invalid_agent_credential",
             "Authentication is required.",
             "Send an active agent key or agent token as 'Authorization: Bearer cbl_agent_...' or 'Bearer cbl_at_...'.");
     }

@@ -12,21 +12,6 @@ namespace CybrLink.Web.Agents;
 /// </summary>
 public static class AgentProxy
 {
-    // Note: these would steer Nango itself (which connection, which host, retries of non-idempotent calls); an agent
-    // sending one is refused rather than silently stripped, so a confused or hostile client is visible in the audit.
-    private static readonly HashSet<string> Forbidden = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection-Id", "Provider-Config-Key", "Base-Url-Override", "Retries", "Retry-On", "Decompress",
-        "Forward-Headers-On-Redirect",
-    };
-
-    // Hop-by-hop and transport headers, plus the agent's own credential: never forwarded.
-    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Authorization", "Proxy-Authorization", "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
-        "Transfer-Encoding", "Upgrade", "Host", "Content-Length", "Content-Type", "Expect", "Cookie",
-    };
-
     public static async Task<ProviderAnswer> ForwardAsync(
         Guid connection_id, HttpContext http, AgentAccessGate gate, AgentUpstream upstream, IOptionsMonitor<AgentOptions> options,
         CancellationToken ct)
@@ -45,7 +30,7 @@ public static class AgentProxy
             throw new AgentAccessException(AgentRefusal.InvalidPath, path.Error);
         }
 
-        var headers = ForwardedHeaders(request.Headers, call);
+        var headers = AgentProxyHeaders.Forwarded(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), call);
         var max = options.CurrentValue.MaxBodyBytes;
         if (request.ContentLength > max)
         {
@@ -90,26 +75,6 @@ public static class AgentProxy
 
         var rest = rawPath[(at + marker.Length)..];
         return rest.Length == 0 ? "/" : rest;
-    }
-
-    private static Dictionary<string, string> ForwardedHeaders(IHeaderDictionary headers, Core.AgentCalls.AgentCallDraft call)
-    {
-        var forwarded = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in headers)
-        {
-            if (Forbidden.Contains(name) || name.StartsWith("Nango-", StringComparison.OrdinalIgnoreCase))
-            {
-                call.Reason = "forbidden_header";
-                throw new AgentAccessException(AgentRefusal.ForbiddenHeader, $"The header '{name}' may not be sent through the proxy.");
-            }
-
-            if (!NotForwarded.Contains(name) && !name.StartsWith(':'))
-            {
-                forwarded[name] = values.ToString();
-            }
-        }
-
-        return forwarded;
     }
 
     private static StreamContent? BodyOf(HttpRequest request, long max)

@@ -14,7 +14,7 @@ public sealed record AgentCallCredentialResponse(string Kind, string Prefix);
 public sealed record AgentCallResponse(
     Guid Id, DateTimeOffset At, Guid AgentId, AgentCallCredentialResponse Credential, string? EndUserId, Guid? ConnectionId,
     string? Integration, string? Action, string? Method, string? Path, string Decision, string? RuleId, string? Reason,
-    int Status, int? UpstreamStatus, int LatencyMs, long BytesIn, long? BytesOut, string RequestId);
+    int Status, int? UpstreamStatus, int LatencyMs, long BytesIn, long? BytesOut, string RequestId, string Surface, string? Tool);
 
 /// <summary>A page of agent calls, newest first; pass <c>next_cursor</c> as <c>cursor</c> for the next page (null at the end).</summary>
 public sealed record AgentCallPage(IReadOnlyList<AgentCallResponse> Data, Guid? NextCursor);
@@ -106,5 +106,5 @@ public static class AgentCallsApi
     private static AgentCallResponse ToResponse(AgentCall c) => new(
         c.Id, c.At, c.AgentId, new AgentCallCredentialResponse(c.CredentialKind, c.CredentialPrefix), c.EndUserId, c.ConnectionId,
         c.Integration, c.Action, c.Method, c.Path, c.Decision, c.RuleId, c.Reason, c.Status, c.UpstreamStatus, c.LatencyMs,
-        c.BytesIn, c.BytesOut, c.RequestId);
+        c.BytesIn, c.BytesOut, c.RequestId, c.Surface, c.Tool);
 }

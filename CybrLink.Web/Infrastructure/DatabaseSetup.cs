@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using CybrLink.Core.AgentAccess;
 using CybrLink.Core.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -34,14 +35,16 @@ public static class DatabaseSetup
                     "ConnectionStrings:CybrLink must be a PostgreSQL connection string when Database:Provider is 'Postgres' (e.g. Host=db;Database=cybrlink;Username=cybrlink;Password=...).");
             }
 
-            builder.Services.AddDbContextFactory<CybrLinkDbContext>(o =>
-                o.UseNpgsql(configured, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)));
+            builder.Services.AddDbContextFactory<CybrLinkDbContext>((sp, o) =>
+                o.UseNpgsql(configured, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly))
+                    .AddInterceptors(sp.GetRequiredService<AgentChangeInterceptor>()));
         }
         else
         {
             // Database:Provider is checked by DatabaseOptionsValidator before anything opens the database.
             var connectionString = ResolveSqlite(configured ?? "Data Source=App_Data/cybrlink.db", builder.Environment.ContentRootPath);
-            builder.Services.AddDbContextFactory<CybrLinkDbContext>(o => o.UseSqlite(connectionString));
+            builder.Services.AddDbContextFactory<CybrLinkDbContext>((sp, o) =>
+                o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<AgentChangeInterceptor>()));
         }
 
         // Note: the key ring lives in the database, so every instance behind a load balancer reads the operator

@@ -11,6 +11,7 @@ using CybrLink.Web.Account;
 using CybrLink.Web.Api;
 using CybrLink.Web.Components;
 using CybrLink.Web.Connect;
+using CybrLink.Web.Mcp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -80,6 +81,7 @@ public static class WebSetup
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
         });
 
+        services.AddCybrLinkMcp();
         services.AddOperatorStore();
         services.AddOperatorSessions();
 
@@ -147,6 +149,7 @@ public static class WebSetup
         app.UseCybrLinkRateLimiting();
         app.UseAuthorization();
         app.UseAgentCallAudit();
+        app.UseMcpEndUserCheck();
         app.UseAntiforgery();
         app.UseStrictJsonRequests();
 
@@ -156,6 +159,7 @@ public static class WebSetup
         app.MapAccountEndpoints();
         app.MapCybrLinkApi();
         app.MapConnectUi();
+        app.MapCybrLinkMcp();
         // Blazor's own frame-ancestors header is turned off: SecurityHeaders sets the whole policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
