@@ -50,7 +50,7 @@ var agent = new AuthenticationHeaderValue("Bearer", agentKey);
 HttpRequestMessage Action() => new(HttpMethod.Post, $"{cybrlink}/api/v1/agent/actions/sandbox-mail/list_messages")
 {
     Headers = { Authorization = agent },
-    Content = new StringContent($$"""{"connection_id":"{{connectionId}}","input":{}}""", Encoding.UTF8, "application/json"),
+    Content = new StringContent(JsonSerializer.Serialize(new { connection_id = connectionId, input = new { } }), Encoding.UTF8, "application/json"),
 };
 HttpRequestMessage Proxy() => new(HttpMethod.Get, $"{cybrlink}/api/v1/agent/proxy/{connectionId}/messages?limit=10") { Headers = { Authorization = agent } };
 HttpRequestMessage Direct()

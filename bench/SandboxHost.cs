@@ -11,8 +11,11 @@ var sandbox = await SandboxServer.StartAsync(new SandboxOptions
     WebhookUrl = args.Length > 3 ? args[3] : null,
 }, int.Parse(args[0]));
 Console.WriteLine($"ready {sandbox.BaseUrl} {Environment.ProcessId}");
+// The sandbox's web host takes SIGTERM/SIGINT for itself (and stops); these registrations end this program too.
 var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stop.TrySetResult());
+using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stop.TrySetResult());
 await stop.Task;
 await sandbox.DisposeAsync();
