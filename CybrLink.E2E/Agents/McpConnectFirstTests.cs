@@ -27,7 +27,7 @@ public sealed class McpConnectFirstTests(BrowserFixture browser, ConnectFixture 
     public async Task A_call_without_a_connection_sends_the_link_and_returns_data_once_the_end_user_connects()
     {
         var endUser = "mcp-newcomer-" + Guid.NewGuid().ToString("N")[..8];
-        var key = await ArrangeAgentKeyAsync();
+        var (agentId, key) = await ArrangeAgentKeyAsync();
         var links = new List<string>();
         await using var client = await ConnectAsync(key, endUser, async (request, ct) =>
         {
@@ -58,9 +58,17 @@ public sealed class McpConnectFirstTests(BrowserFixture browser, ConnectFixture 
         var again = await client.CallToolAsync("sandbox-mail__list_messages", new Dictionary<string, object?>());
         Assert.True(again.IsError != true, Text(again));
         Assert.Single(links);
+
+        // One audit row per tools/call: the call that waited for the connection is recorded once, as allowed.
+        var audit = await fx.Api.GetFromJsonAsync<JsonElement>($"/api/v1/agent-calls?agent_id={agentId}");
+        Assert.Equal(
+            ["list_connections allowed 200 mcp", "sandbox-mail__list_messages allowed 200 mcp", "sandbox-mail__list_messages allowed 200 mcp"],
+            audit.GetProperty("data").EnumerateArray()
+                .Select(r => $"{r.GetProperty("tool").GetString()} {r.GetProperty("decision").GetString()} {r.GetProperty("status").GetInt32()} {r.GetProperty("surface").GetString()}")
+                .Order());
     }
 
-    private async Task<string> ArrangeAgentKeyAsync()
+    private async Task<(Guid AgentId, string Key)> ArrangeAgentKeyAsync()
     {
         (await fx.Api.PostAsync("/api/v1/integrations/refresh", null)).EnsureSuccessStatusCode();
         var agent = await PostAsync("/api/v1/agents", new { name = "mcp-connect-first" });
@@ -80,7 +88,7 @@ public sealed class McpConnectFirstTests(BrowserFixture browser, ConnectFixture 
             Assert.True(policy.IsSuccessStatusCode, await policy.Content.ReadAsStringAsync());
         }
 
-        return (await PostAsync($"/api/v1/agents/{agentId}/keys", new { })).GetProperty("key").GetString()!;
+        return (agentId, (await PostAsync($"/api/v1/agents/{agentId}/keys", new { })).GetProperty("key").GetString()!);
     }
 
     private async Task<McpClient> ConnectAsync(
