@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: one echo call three ways (CybrLink's action endpoint, CybrLink's proxy endpoint, and straight to the
-# sandbox Nango's /proxy on its own port), at concurrency 1 and 64, in one run. Reports added latency, throughput, CPU
-# per call of each process, and checks that CybrLink wrote one audit row per agent call.
-# Usage: bash bench/agent-proxy.sh [calls-at-concurrency-1=3000] [calls-at-concurrency-64=20000]
+# sandbox Nango's /proxy on its own port), at concurrency 1 and 64, and the same action as an MCP tools/call beside the
+# action endpoint at concurrency 1 and 32, in one run. Reports added latency, throughput, CPU per call of each process,
+# and checks that CybrLink wrote one audit row per agent call (an MCP tools/call is one).
+# Usage: bash bench/agent-proxy.sh [calls-at-concurrency-1=3000] [calls-at-concurrency-32-and-64=20000]
 # Release builds, SQLite in a temp directory; stops everything it started when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
