@@ -16,7 +16,8 @@ SIGNING="bench-signing-$$"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+  # Newest first: the servers, then the `dotnet run` wrapper that waits on its sandbox.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill "${PIDS[i]}" 2>/dev/null; wait "${PIDS[i]}" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
