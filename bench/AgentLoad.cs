@@ -1,13 +1,17 @@
 // Load generator for the agent path: the same echo call through CybrLink's action endpoint, through its proxy
-// endpoint, and straight to the sandbox's /proxy, at concurrency 1 and 64. Reports latency, throughput and the CPU
-// each server process spent per call (from /proc/<pid>/stat).
+// endpoint, and straight to the sandbox's /proxy, at concurrency 1 and 64; and the same action as an MCP tools/call
+// beside the action endpoint at concurrency 1 and 32. Reports latency, throughput and the CPU each server process
+// spent per call (from /proc/<pid>/stat).
 // Usage: dotnet run -c Release bench/AgentLoad.cs -- <cybrlink-url> <server-key> <agent-key> <sandbox-url> <sandbox-secret>
-//        <cybrlink-pid> <sandbox-pid> <calls-at-1> <calls-at-64>
+//        <cybrlink-pid> <sandbox-pid> <calls-at-1> <calls-at-64 (and at 32)>
+#:package ModelContextProtocol
+#:property PublishAot=false
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ModelContextProtocol.Client;
 
 var (cybrlink, serverKey, agentKey, sandbox, sandboxSecret) = (args[0].TrimEnd('/'), args[1], args[2], args[3].TrimEnd('/'), args[4]);
 var (cybrlinkPid, sandboxPid) = (int.Parse(args[5]), int.Parse(args[6]));
@@ -47,10 +51,11 @@ for (var i = 0; i < 100 && connectionId is null; i++)
 if (connectionId is null) throw new InvalidOperationException("the connection never reached CybrLink (webhook)");
 
 var agent = new AuthenticationHeaderValue("Bearer", agentKey);
+var actionBody = JsonSerializer.Serialize(new { connection_id = connectionId, input = new { } });
 HttpRequestMessage Action() => new(HttpMethod.Post, $"{cybrlink}/api/v1/agent/actions/sandbox-mail/list_messages")
 {
     Headers = { Authorization = agent },
-    Content = new StringContent(JsonSerializer.Serialize(new { connection_id = connectionId, input = new { } }), Encoding.UTF8, "application/json"),
+    Content = new StringContent(actionBody, Encoding.UTF8, "application/json"),
 };
 HttpRequestMessage Proxy() => new(HttpMethod.Get, $"{cybrlink}/api/v1/agent/proxy/{connectionId}/messages?limit=10") { Headers = { Authorization = agent } };
 HttpRequestMessage Direct()
@@ -61,23 +66,53 @@ HttpRequestMessage Direct()
     return request;
 }
 
-var targets = new (string Name, Func<HttpRequestMessage> Make, bool ThroughCybrLink)[]
+// MCP: one session per concurrent caller (an agent conversation each), opened with the agent key for the bench user.
+const string McpName = "CybrLink MCP tools/call";
+const int McpConcurrency = 32;
+var mcpClients = new McpClient[McpConcurrency];
+for (var i = 0; i < McpConcurrency; i++)
 {
-    ("sandbox /proxy (direct)", Direct, false), ("CybrLink proxy", Proxy, true), ("CybrLink action", Action, true),
+    mcpClients[i] = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+    {
+        Endpoint = new Uri($"{cybrlink}/mcp"),
+        TransportMode = HttpTransportMode.StreamableHttp,
+        AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + agentKey, ["CybrLink-End-User"] = "bench-user" },
+    }, http, ownsHttpClient: false));
+}
+
+var noArguments = new Dictionary<string, object?>();
+async Task ToolCall(int worker)
+{
+    var result = await mcpClients[worker].CallToolAsync("sandbox-mail__list_messages", noArguments);
+    if (result.IsError == true) throw new InvalidOperationException("MCP tool error: " + JsonSerializer.Serialize(result.Content));
+}
+
+Func<int, Task> Http(Func<HttpRequestMessage> make) => async _ =>
+{
+    using var request = make();
+    using var response = await http.SendAsync(request);
+    await response.Content.CopyToAsync(Stream.Null);
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"HTTP {(int)response.StatusCode} from {request.RequestUri}");
 };
-foreach (var (_, make, through) in targets)
+
+var targets = new (string Name, Func<int, Task> Call, bool ThroughCybrLink, int[] Concurrencies)[]
 {
-    await Run(make, 1, 300, through);  // warm-up
+    ("sandbox /proxy (direct)", Http(Direct), false, [1, 64]), ("CybrLink proxy", Http(Proxy), true, [1, 64]),
+    ("CybrLink action", Http(Action), true, [1, McpConcurrency, 64]), (McpName, ToolCall, true, [1, McpConcurrency]),
+};
+foreach (var (_, call, through, _) in targets)
+{
+    await Run(call, 1, 300, through);  // warm-up
 }
 
 var results = new Dictionary<(string, int), (double P50, double P99, double PerSecond, double CybrLinkCpuMs, double SandboxCpuMs)>();
-foreach (var concurrency in new[] { 1, 64 })
+foreach (var concurrency in new[] { 1, McpConcurrency, 64 })
 {
-    foreach (var (name, make, through) in targets)
+    foreach (var (name, call, through, levels) in targets.Where(t => t.Concurrencies.Contains(concurrency)))
     {
         var calls = concurrency == 1 ? callsAt1 : callsAt64;
         var (cpuC0, cpuS0) = (Cpu(cybrlinkPid), Cpu(sandboxPid));
-        var (p50, p99, perSecond) = await Run(make, concurrency, calls, through);
+        var (p50, p99, perSecond) = await Run(call, concurrency, calls, through);
         var (cpuC1, cpuS1) = (Cpu(cybrlinkPid), Cpu(sandboxPid));
         results[(name, concurrency)] = (p50, p99, perSecond, (cpuC1 - cpuC0) / calls, (cpuS1 - cpuS0) / calls);
         Console.WriteLine($"{name,-24} c={concurrency,-3} {calls,6} calls  p50 {p50,7:0.000} ms  p99 {p99,7:0.000} ms  {perSecond,7:0} calls/s  " +
@@ -94,25 +129,32 @@ foreach (var name in new[] { "CybrLink proxy", "CybrLink action" })
         $"throughput at c=64 {results[(name, 64)].PerSecond:0}/s (direct {results[("sandbox /proxy (direct)", 64)].PerSecond:0}/s); " +
         $"CybrLink CPU {results[(name, 64)].CybrLinkCpuMs:0.000} ms/call vs the sandbox's own {sandboxPerProxied:0.000} ms per proxied call");
 }
+var (mcp1, mcp32) = (results[(McpName, 1)], results[(McpName, McpConcurrency)]);
+var (action1, action32) = (results[("CybrLink action", 1)], results[("CybrLink action", McpConcurrency)]);
+Console.WriteLine($"{McpName}: vs the action endpoint at c=1 p50 {mcp1.P50 - action1.P50:+0.000;-0.000} ms, p99 {mcp1.P99 - action1.P99:+0.000;-0.000} ms; " +
+    $"throughput at c={McpConcurrency} {mcp32.PerSecond:0}/s (action {action32.PerSecond:0}/s); " +
+    $"CybrLink CPU {mcp32.CybrLinkCpuMs:0.000} ms/call (action {action32.CybrLinkCpuMs:0.000} ms/call)");
+foreach (var client in mcpClients)
+{
+    await client.DisposeAsync();
+}
 Console.WriteLine($"agent_requests {agentCalls}");
 
-async Task<(double P50, double P99, double PerSecond)> Run(Func<HttpRequestMessage> make, int concurrency, int total, bool throughCybrLink)
+async Task<(double P50, double P99, double PerSecond)> Run(Func<int, Task> call, int concurrency, int total, bool throughCybrLink)
 {
     var latencies = new double[total];
     var next = -1;
     var wall = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
     {
         int i;
         while ((i = Interlocked.Increment(ref next)) < total)
         {
-            using var request = make();
             var sw = Stopwatch.StartNew();
-            using var response = await http.SendAsync(request);
-            await response.Content.CopyToAsync(Stream.Null);
-            latencies[i] = sw.Elapsed.TotalMilliseconds;
+            // Counted before the call: a failed call still wrote its audit row.
             if (throughCybrLink) Interlocked.Increment(ref agentCalls);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"HTTP {(int)response.StatusCode} from {request.RequestUri}");
+            await call(worker);
+            latencies[i] = sw.Elapsed.TotalMilliseconds;
         }
     }));
     var seconds = wall.Elapsed.TotalSeconds;

@@ -2,6 +2,7 @@
 // The sandbox Nango as its own process on its own port, for benchmarks (tests start it in-process instead).
 // Usage: dotnet run -c Release bench/SandboxHost.cs -- <port> <secret-key> <webhook-signing-key> [<webhook-url>]
 // Prints "ready <base-url> <pid>" once it listens, then serves until it is stopped.
+using System.Runtime.InteropServices;
 using CybrLink.Sandbox;
 
 var sandbox = await SandboxServer.StartAsync(new SandboxOptions
@@ -11,11 +12,10 @@ var sandbox = await SandboxServer.StartAsync(new SandboxOptions
     WebhookUrl = args.Length > 3 ? args[3] : null,
 }, int.Parse(args[0]));
 Console.WriteLine($"ready {sandbox.BaseUrl} {Environment.ProcessId}");
-// The sandbox's web host takes SIGTERM/SIGINT for itself (and stops); these registrations end this program too.
 var stop = new TaskCompletionSource();
-using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-    System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stop.TrySetResult());
-using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-    System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stop.TrySetResult());
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+// The sandbox's own host takes SIGTERM for itself (ProcessExit never fires), so `kill` from the bench scripts is heard here.
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => stop.TrySetResult());
 await stop.Task;
 await sandbox.DisposeAsync();

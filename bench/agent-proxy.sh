@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: one echo call three ways (CybrLink's action endpoint, CybrLink's proxy endpoint, and straight to the
-# sandbox Nango's /proxy on its own port), at concurrency 1 and 64, in one run. Reports added latency, throughput, CPU
-# per call of each process, and checks that CybrLink wrote one audit row per agent call.
-# Usage: bash bench/agent-proxy.sh [calls-at-concurrency-1=3000] [calls-at-concurrency-64=20000]
+# sandbox Nango's /proxy on its own port), at concurrency 1 and 64, and the same action as an MCP tools/call beside the
+# action endpoint at concurrency 1 and 32, in one run. Reports added latency, throughput, CPU per call of each process,
+# and checks that CybrLink wrote one audit row per agent call (an MCP tools/call is one).
+# Usage: bash bench/agent-proxy.sh [calls-at-concurrency-1=3000] [calls-at-concurrency-32-and-64=20000]
 # Release builds, SQLite in a temp directory; stops everything it started when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,8 @@ SIGNING="bench-signing-$$"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+  # Newest first: the servers, then the `dotnet run` wrapper that waits on its sandbox.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill "${PIDS[i]}" 2>/dev/null; wait "${PIDS[i]}" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
