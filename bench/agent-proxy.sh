@@ -38,6 +38,10 @@ export ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning 
        Connect__PublicUrl="http://127.0.0.1:$PORT_C" Agent__DefaultPerMinute=1000000 \
        RateLimits__ApiPerKey__PermitLimit=1000000 ConnectionStrings__CybrLink="Data Source=$WORK/cybrlink.db"
 (cd "$WORK" && dotnet "$DLL" migrate >/dev/null)
+if [ -n "${BENCH_SQLITE_WAL:-}" ]; then
+  # Experiment: SQLite in WAL mode (persistent in the file) to see what the rollback journal's fsyncs cost per call.
+  python3 -c "import sqlite3,sys; print('journal_mode', sqlite3.connect(sys.argv[1]).execute('pragma journal_mode=wal').fetchone()[0])" "$WORK/cybrlink.db"
+fi
 SERVER_KEY="$(cd "$WORK" && dotnet "$DLL" create-server-key --name bench)"
 AGENT_KEY="$(cd "$WORK" && dotnet "$DLL" create-agent --name bench)"
 (cd "$WORK" && exec dotnet "$DLL" --urls "http://127.0.0.1:$PORT_C" >"$WORK/server.log" 2>&1) &
