@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace CybrLink.Core.Data.Migrations
+namespace CybrLink.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class AgentAccess : Migration
@@ -14,7 +14,7 @@ namespace CybrLink.Core.Data.Migrations
             migrationBuilder.AddColumn<bool>(
                 name: "NangoDeletePending",
                 table: "connections",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
@@ -22,26 +22,28 @@ namespace CybrLink.Core.Data.Migrations
                 name: "agent_calls",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    CredentialKind = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
-                    CredentialPrefix = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    EndUserId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
-                    ConnectionId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Integration = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Method = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
-                    Path = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
-                    Decision = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    RuleId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Reason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    UpstreamStatus = table.Column<int>(type: "INTEGER", nullable: true),
-                    LatencyMs = table.Column<int>(type: "INTEGER", nullable: false),
-                    BytesIn = table.Column<long>(type: "INTEGER", nullable: false),
-                    BytesOut = table.Column<long>(type: "INTEGER", nullable: true),
-                    RequestId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<long>(type: "bigint", nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CredentialKind = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    CredentialPrefix = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    EndUserId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    ConnectionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Integration = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    Action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Method = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    Path = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    Decision = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    RuleId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    UpstreamStatus = table.Column<int>(type: "integer", nullable: true),
+                    LatencyMs = table.Column<int>(type: "integer", nullable: false),
+                    BytesIn = table.Column<long>(type: "bigint", nullable: false),
+                    BytesOut = table.Column<long>(type: "bigint", nullable: true),
+                    RequestId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Surface = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false, defaultValue: "api"),
+                    Tool = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -52,13 +54,13 @@ namespace CybrLink.Core.Data.Migrations
                 name: "agents",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    DisabledAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    DisabledAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -69,15 +71,15 @@ namespace CybrLink.Core.Data.Migrations
                 name: "agent_keys",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    DisplayPrefix = table.Column<string>(type: "TEXT", maxLength: 18, nullable: false),
-                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    DisplayPrefix = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: true),
+                    RevokedAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastUsedAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -94,12 +96,12 @@ namespace CybrLink.Core.Data.Migrations
                 name: "agent_policy_versions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    RulesJson = table.Column<string>(type: "TEXT", maxLength: 262144, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    RulesJson = table.Column<string>(type: "character varying(262144)", maxLength: 262144, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -116,16 +118,16 @@ namespace CybrLink.Core.Data.Migrations
                 name: "agent_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    EndUserId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    IntegrationsJson = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: true),
-                    DisplayPrefix = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
-                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EndUserId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    IntegrationsJson = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: true),
+                    DisplayPrefix = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false),
+                    RevokedAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastUsedAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {

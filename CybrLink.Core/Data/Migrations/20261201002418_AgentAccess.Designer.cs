@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CybrLink.Core.Data.Migrations
 {
     [DbContext(typeof(CybrLinkDbContext))]
-    [Migration("20261130215710_AgentAccess")]
+    [Migration("20261201002418_AgentAccess")]
     partial class AgentAccess
     {
         /// <inheritdoc />
@@ -94,6 +94,17 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Surface")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("api");
+
+                    b.Property<string>("Tool")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("UpstreamStatus")
                         .HasColumnType("INTEGER");
@@ -496,6 +507,7 @@ namespace CybrLink.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
