@@ -209,6 +209,8 @@ public class AgentApiTests : AgentWorld
     public async Task Nangos_own_rate_limit_reaches_the_agent_as_429_with_Nangos_Retry_After()
     {
         var (_, key) = await StartAsync(MailRead, MailProxy);
+        // Note: the import's webhook would make CybrLink read Nango's list with the same key, racing this test's one call.
+        await Sandbox.Control.HoldWebhooksAsync();
         var connection = await AddConnectionAsync("u1");
         await Sandbox.Control.SetRateLimitAsync(1);
         using var client = AgentClient(key);

@@ -90,7 +90,7 @@ public static class AgentsApi
     public static async Task<Created<AgentResponse>> CreateAsync(
         CreateAgentRequest request, AgentService agents, ClaimsPrincipal caller, CancellationToken ct)
     {
-        var agent = await agents.CreateAsync(request.ToCommand(), Actor(caller), ct);
+        var agent = await agents.CreateAsync(request.ToCommand(), ApiActors.Of(caller), ct);
         return TypedResults.Created($"/api/v1/agents/{agent.Id}", AgentResponse.From(agent));
     }
 
@@ -102,15 +102,15 @@ public static class AgentsApi
 
     public static async Task<Ok<AgentResponse>> UpdateAsync(
         Guid id, UpdateAgentRequest request, AgentService agents, ClaimsPrincipal caller, CancellationToken ct) =>
-        TypedResults.Ok(AgentResponse.From(await agents.UpdateAsync(id, request.ToCommand(), Actor(caller), ct)));
+        TypedResults.Ok(AgentResponse.From(await agents.UpdateAsync(id, request.ToCommand(), ApiActors.Of(caller), ct)));
 
     public static async Task<Ok<AgentResponse>> DisableAsync(Guid id, AgentService agents, ClaimsPrincipal caller, CancellationToken ct) =>
-        TypedResults.Ok(AgentResponse.From(await agents.DisableAsync(id, Actor(caller), ct)));
+        TypedResults.Ok(AgentResponse.From(await agents.DisableAsync(id, ApiActors.Of(caller), ct)));
 
     public static async Task<Created<CreateAgentKeyResponse>> CreateKeyAsync(
         Guid id, CreateAgentKeyRequest? request, AgentKeys keys, ClaimsPrincipal caller, CancellationToken ct)
     {
-        var (key, secret) = await keys.CreateAsync(id, request?.ToCommand() ?? new CreateAgentKeyCommand(), Actor(caller), ct);
+        var (key, secret) = await keys.CreateAsync(id, request?.ToCommand() ?? new CreateAgentKeyCommand(), ApiActors.Of(caller), ct);
         return TypedResults.Created(
             $"/api/v1/agents/{id}",
             new CreateAgentKeyResponse(key.Id, secret, key.Prefix, key.Name, key.CreatedAt, key.ExpiresAt));
@@ -119,24 +119,21 @@ public static class AgentsApi
     public static async Task<NoContent> RevokeKeyAsync(
         Guid id, [FromRoute(Name = "key_id")] Guid keyId, AgentKeys keys, ClaimsPrincipal caller, CancellationToken ct)
     {
-        await keys.RevokeAsync(id, keyId, Actor(caller), ct);
+        await keys.RevokeAsync(id, keyId, ApiActors.Of(caller), ct);
         return TypedResults.NoContent();
     }
 
     public static async Task<Created<CreateAgentTokenResponse>> CreateTokenAsync(
         Guid id, CreateAgentTokenRequest request, AgentTokens tokens, ClaimsPrincipal caller, CancellationToken ct)
     {
-        var created = await tokens.CreateAsync(id, request.ToCommand(), Actor(caller), ct);
+        var created = await tokens.CreateAsync(id, request.ToCommand(), ApiActors.Of(caller), ct);
         return TypedResults.Created(
             $"/api/v1/agent-tokens/{created.Id}", new CreateAgentTokenResponse(created.Id, created.Token, created.ExpiresAt));
     }
 
     public static async Task<NoContent> RevokeTokenAsync(Guid id, AgentTokens tokens, ClaimsPrincipal caller, CancellationToken ct)
     {
-        await tokens.RevokeAsync(id, Actor(caller), ct);
+        await tokens.RevokeAsync(id, ApiActors.Of(caller), ct);
         return TypedResults.NoContent();
     }
-
-    private static AuditActor Actor(ClaimsPrincipal caller) =>
-        AuditActor.ServerKey(caller.FindFirstValue(ServerKeyAuthenticationHandler.KeyIdClaim));
 }

@@ -83,7 +83,7 @@ public static class ConnectSessionsApi
         CreateConnectSessionRequest request, ConnectSessionService sessions, IOptions<ConnectOptions> options,
         HttpContext http, ClaimsPrincipal caller, CancellationToken ct)
     {
-        var created = await sessions.CreateAsync(request.ToCommand(), Actor(caller), ct);
+        var created = await sessions.CreateAsync(request.ToCommand(), ApiActors.Of(caller), ct);
         return ToCreated(created, options.Value, http);
     }
 
@@ -95,7 +95,7 @@ public static class ConnectSessionsApi
 
     public static async Task<Results<Ok<ConnectSessionResponse>, ProblemHttpResult>> CancelAsync(
         Guid id, ConnectSessionCompleter completer, TimeProvider time, ClaimsPrincipal caller, CancellationToken ct) =>
-        await completer.CancelAsync(id, Actor(caller), ct) is { } session
+        await completer.CancelAsync(id, ApiActors.Of(caller), ct) is { } session
             ? TypedResults.Ok(ConnectSessionResponse.From(ConnectSessionView.Of(session, time.GetUtcNow())))
             : NotFound();
 
@@ -103,7 +103,7 @@ public static class ConnectSessionsApi
         Guid id, ReconnectSessionRequest? request, ConnectSessionService sessions, IOptions<ConnectOptions> options,
         HttpContext http, ClaimsPrincipal caller, CancellationToken ct)
     {
-        var created = await sessions.CreateReconnectAsync(id, request?.ToCommand() ?? new ReconnectCommand(), Actor(caller), ct);
+        var created = await sessions.CreateReconnectAsync(id, request?.ToCommand() ?? new ReconnectCommand(), ApiActors.Of(caller), ct);
         return created is null
             ? ApiProblems.Result(404, "connection_not_found", "No such connection.")
             : ToCreated(created, options.Value, http);
@@ -118,7 +118,4 @@ public static class ConnectSessionsApi
     }
 
     private static ProblemHttpResult NotFound() => ApiProblems.Result(404, "session_not_found", "No such connect session.");
-
-    private static AuditActor Actor(ClaimsPrincipal caller) =>
-        AuditActor.ServerKey(caller.FindFirstValue(ServerKeyAuthenticationHandler.KeyIdClaim));
 }

@@ -72,7 +72,7 @@ public static class PoliciesApi
 
     public static async Task<Ok<PolicyResponse>> ReplaceAsync(
         Guid id, [FromBody] JsonElement body, PolicyStore store, ClaimsPrincipal caller, CancellationToken ct) =>
-        TypedResults.Ok(PolicyResponse.From(await store.ReplaceAsync(id, body, Actor(caller), ct)));
+        TypedResults.Ok(PolicyResponse.From(await store.ReplaceAsync(id, body, ApiActors.Of(caller), ct)));
 
     public static async Task<Ok<EvaluatePolicyResponse>> EvaluateAsync(
         Guid id, EvaluatePolicyRequest request, PolicyDryRun dryRun, CancellationToken ct)
@@ -80,9 +80,6 @@ public static class PoliciesApi
         var decision = await dryRun.EvaluateAsync(id, request.ToCommand(), ct);
         return TypedResults.Ok(new EvaluatePolicyResponse(decision.Allowed, decision.RuleId, decision.Reason));
     }
-
-    private static AuditActor Actor(ClaimsPrincipal caller) =>
-        AuditActor.ServerKey(caller.FindFirstValue(ServerKeyAuthenticationHandler.KeyIdClaim));
 }
 
 // The body's shape, for the API document: PolicyValidator reads the body itself (see PolicyRule for the meaning).
