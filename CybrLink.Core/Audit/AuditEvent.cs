@@ -32,6 +32,9 @@ public sealed record AuditActor(string Type, string? Id)
     public static AuditActor EndUser(string endUserId) => new(EndUserType, endUserId);
     public static AuditActor Agent(Guid agentId) => new("agent", agentId.ToString());
 
+    /// <summary>An operator in the console, by their email.</summary>
+    public static AuditActor Operator(string email) => new("operator", email);
+
     /// <summary>This actor, with the end user's id filled in when it acts as the session's end user.</summary>
     public AuditActor For(string endUserId) => Type == EndUserType && Id is null ? EndUser(endUserId) : this;
 }
@@ -45,6 +48,7 @@ public sealed record AuditTarget(string Type, string Id)
     public static AuditTarget Agent(Guid id) => new("agent", id.ToString());
     public static AuditTarget AgentKey(Guid id) => new("agent_key", id.ToString());
     public static AuditTarget AgentToken(Guid id) => new("agent_token", id.ToString());
+    public static AuditTarget Operator(string email) => new("operator", email);
 }
 
 public static class AuditActions
@@ -69,4 +73,7 @@ public static class AuditActions
     public const string AgentKeyRevoked = "agent_key.revoked";
     public const string AgentTokenCreated = "agent_token.created";
     public const string AgentTokenRevoked = "agent_token.revoked";
+
+    /// <summary>A Viewer's attempt to change something, refused.</summary>
+    public const string OperatorDenied = "operator.denied";
 }

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
+using CybrLink.Core.Audit;
 using CybrLink.Core.Data;
 using CybrLink.Core.Operators;
+using CybrLink.Web.Console.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +29,11 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddLogging();
+        // What every console page may use; the ones that touch the database need UseDatabase.
+        Services.AddSingleton<AuditLog>();
+        Services.AddScoped<OperatorGate>();
+        Services.AddScoped<IntegrationDirectory>();
         // Anonymous until a test signs someone in (which it may do at any point before rendering).
         _auth = AddAuthorization();
     }

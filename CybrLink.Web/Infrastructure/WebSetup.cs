@@ -1,3 +1,4 @@
+using CybrLink.Web.Console.Shared;
 using CybrLink.Web.Agents;
 using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
@@ -52,7 +53,10 @@ public static class WebSetup
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddMudServices();
+        // Note: snackbars at the bottom, so they never cover the app bar's controls.
+        builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
+        builder.Services.AddScoped<OperatorGate>();
+        builder.Services.AddScoped<IntegrationDirectory>();
         builder.AddConnectUi();
         return builder;
     }
