@@ -1,0 +1,44 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace CybrLink.E2E.Pages;
+
+/// <summary>axe-core, run on the page as it is now: no serious or critical violation is allowed.</summary>
+public static class Accessibility
+{
+    public static async Task AssertNoSeriousViolationsAsync(IPage page, string what)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"axe on {what}:\n" + string.Join('\n', serious.Select(Describe)));
+    }
+
+    private static string Describe(AxeResultItem v) =>
+        $"{v.Impact} {v.Id}: {v.Help} at " + string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)));
+}
+
+/// <summary>
+/// Screenshots the README shows, written by the E2E suite into <c>docs/screenshots/</c> of the repository so they
+/// stay current with the console.
+/// </summary>
+public static class Screenshots
+{
+    public static async Task SaveAsync(IPage page, string name)
+    {
+        var directory = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+        Directory.CreateDirectory(directory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, name + ".png"), FullPage = false });
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CybrLink.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("CybrLink.sln not found above the test binaries.");
+    }
+}
