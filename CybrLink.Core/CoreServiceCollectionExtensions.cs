@@ -7,6 +7,7 @@ using CybrLink.Core.Catalog;
 using CybrLink.Core.Connections;
 using CybrLink.Core.EndUsers;
 using CybrLink.Core.ConnectSessions;
+using CybrLink.Core.Demo;
 using CybrLink.Core.Leases;
 using CybrLink.Core.Nango;
 using CybrLink.Core.NangoSync;
@@ -85,6 +86,11 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddSingleton<AgentKeys>();
         builder.Services.AddScoped<AgentTokens>();
         builder.Services.AddSingleton<AgentCredentials>();
+
+        // Console grids (issue 12): the connections and end-users lists, and the seed-demo verb's data.
+        builder.Services.AddSingleton<ConnectionQuery>();
+        builder.Services.AddSingleton<EndUserQuery>();
+        builder.Services.AddSingleton<DemoSeeder>();
         return builder;
     }
 }

@@ -92,6 +92,11 @@ public sealed class AgentAccessGate(
             case null:
                 throw Deny(call, decision.RuleId, "no_connection",
                     "The end user has not connected this integration, and the rule does not allow asking them to.");
+            case not null when connection!.IsDemo:
+                // Note: before any Nango call: a demo connection's Nango id is made up and must never be used.
+                call.Reason = "demo_connection";
+                throw new AgentAccessException(AgentRefusal.DemoConnection,
+                    "This connection is demo data (seed-demo): it exists only in CybrLink and has no credential to use.");
             case ConnectionStatus.Revoked:
                 call.Reason = "connection_revoked";
                 throw new AgentAccessException(AgentRefusal.ConnectionRevoked, "The connection was revoked.");
@@ -147,8 +152,11 @@ public sealed class AgentAccessGate(
         var candidates = await db.Connections.AsNoTracking()
             .Where(c => c.EndUserId == target.EndUserId && c.IntegrationKey == target.Integration)
             .OrderByDescending(c => c.CreatedAt).Take(20).ToListAsync(ct);
-        return candidates.FirstOrDefault(c => c.Status == ConnectionStatus.Active)
-            ?? candidates.FirstOrDefault(c => c.Status == ConnectionStatus.Error)
+        // A real connection before demo data, then usable before failing before revoked.
+        var real = candidates.Where(c => !c.IsDemo).ToList();
+        return real.FirstOrDefault(c => c.Status == ConnectionStatus.Active)
+            ?? real.FirstOrDefault(c => c.Status == ConnectionStatus.Error)
+            ?? real.FirstOrDefault()
             ?? candidates.FirstOrDefault();
     }
 }

@@ -14,6 +14,9 @@ public enum AgentRefusal
     /// <summary>409 <c>connection_revoked</c>.</summary>
     ConnectionRevoked,
 
+    /// <summary>409 <c>demo_connection</c>: demo data (seed-demo); it has no credential in Nango, so nothing is sent.</summary>
+    DemoConnection,
+
     /// <summary>409 <c>connection_error</c>: Nango reports the credential is not working.</summary>
     ConnectionError,
 

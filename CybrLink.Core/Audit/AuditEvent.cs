@@ -74,6 +74,10 @@ public static class AuditActions
     public const string AgentTokenCreated = "agent_token.created";
     public const string AgentTokenRevoked = "agent_token.revoked";
 
+    // Console grids and demo data (issue 12, seed-demo).
+    /// <summary>One summary event per <c>seed-demo</c> run (never one per demo row).</summary>
+    public const string DemoSeeded = "demo.seeded";
+
     /// <summary>A Viewer's attempt to change something, refused.</summary>
     public const string OperatorDenied = "operator.denied";
 }

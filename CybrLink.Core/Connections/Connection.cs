@@ -35,6 +35,12 @@ public sealed class Connection
     /// <summary>Revoked in CybrLink, but the delete in Nango has not succeeded yet; reconciliation retries it.</summary>
     public bool NangoDeletePending { get; set; }
 
+    /// <summary>
+    /// Demo data made by <c>seed-demo</c>: it exists only in CybrLink. Never sent to Nango, left alone by
+    /// reconciliation, refused by the agent gate; revoking it only blocks it.
+    /// </summary>
+    public bool IsDemo { get; set; }
+
     /// <summary>Nango reports that the credential stopped working (refresh failing). True if that changed the status.</summary>
     public bool MarkErrored(string detail, DateTimeOffset now)
     {

@@ -28,5 +28,12 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         e.HasIndex(c => new { c.IntegrationKey, c.CreatedAt });
         e.HasIndex(c => c.CreatedAt);
         e.HasIndex(c => c.NangoDeletePending);
+        // The console's grid: each filter it offers has an index in the default order (newest first), and each sort
+        // an index of its own; reconciliation reads only the real (non-demo) rows.
+        e.HasIndex(c => new { c.Status, c.CreatedAt });
+        e.HasIndex(c => new { c.OrganizationId, c.CreatedAt });
+        e.HasIndex(c => new { c.LastUsedAt, c.CreatedAt });
+        e.HasIndex(c => new { c.IntegrationKey, c.Status, c.CreatedAt });
+        e.HasIndex(c => c.IsDemo);
     }
 }

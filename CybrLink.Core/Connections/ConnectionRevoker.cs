@@ -24,7 +24,8 @@ public static class RevocationSteps
 
 /// <summary>
 /// <c>done</c>: this call did it. <c>already_revoked</c>: the connection was blocked before this call.
-/// <c>already_gone</c>: Nango no longer has the connection (deleted by an earlier revocation, or outside CybrLink).
+/// <c>already_gone</c>: Nango no longer has the connection (deleted by an earlier revocation, or outside CybrLink), or
+/// never had it (demo data, with a detail saying so).
 /// <c>failed</c>: Nango refused or could not be reached; the connection stays blocked and reconciliation retries.
 /// </summary>
 public static class RevocationOutcomes
@@ -60,7 +61,7 @@ public sealed partial class ConnectionRevoker(
                 .SetProperty(c => c.NangoDeletePending, true), ct) == 1;
         var connection = await db.Connections.AsNoTracking()
             .Where(c => c.Id == connectionId)
-            .Select(c => new { c.NangoConnectionId, c.IntegrationKey, c.NangoDeletePending })
+            .Select(c => new { c.NangoConnectionId, c.IntegrationKey, c.NangoDeletePending, c.IsDemo })
             .SingleOrDefaultAsync(ct);
         if (connection is null)
         {
@@ -74,7 +75,11 @@ public sealed partial class ConnectionRevoker(
             return Result(connectionId, block, new RevocationStep(RevocationSteps.NangoDelete, RevocationOutcomes.AlreadyGone));
         }
 
-        var delete = await DeleteInNangoAsync(connectionId, connection.IntegrationKey, connection.NangoConnectionId, ct);
+        // Note: demo data was never in Nango: nothing is sent there (a delete of a made-up id could hit a real
+        // connection that happens to share it). The step reads already_gone, with a detail saying why.
+        var delete = connection.IsDemo
+            ? new RevocationStep(RevocationSteps.NangoDelete, RevocationOutcomes.AlreadyGone, DemoDetail)
+            : await DeleteInNangoAsync(connectionId, connection.IntegrationKey, connection.NangoConnectionId, ct);
         await RecordAsync(db, connectionId, delete, AuditActions.ConnectionRevoked, actor,
             $"blocked={block.Outcome} nango_delete={delete.Outcome}{(delete.Detail is null ? "" : " (" + delete.Detail + ")")}", ct);
         return Result(connectionId, block, delete);
@@ -88,7 +93,7 @@ public sealed partial class ConnectionRevoker(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pending = await db.Connections.AsNoTracking()
-            .Where(c => c.NangoDeletePending && c.Status == ConnectionStatus.Revoked)
+            .Where(c => c.NangoDeletePending && c.Status == ConnectionStatus.Revoked && !c.IsDemo)
             .OrderBy(c => c.RevokedAt)
             .Take(max)
             .Select(c => new { c.Id, c.IntegrationKey, c.NangoConnectionId })
@@ -152,6 +157,9 @@ public sealed partial class ConnectionRevoker(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>The <c>nango_delete</c> detail of a demo connection (<see cref="Connection.IsDemo"/>).</summary>
+    public const string DemoDetail = "Demo data: this connection exists only in CybrLink, so there is nothing to delete in Nango.";
 
     private static RevocationResult Result(Guid id, params RevocationStep[] steps) => new(id, "revoked", steps);
 

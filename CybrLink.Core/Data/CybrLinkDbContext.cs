@@ -38,7 +38,18 @@ public sealed class CybrLinkDbContext(DbContextOptions<CybrLinkDbContext> option
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(CybrLinkDbContext).Assembly);
+        if (Database.ProviderName == PostgresProvider)
+        {
+            // The search columns compare byte-wise on PostgreSQL as on SQLite, so a prefix is one index range
+            // [prefix, next prefix) whatever the database's locale (see EndUserSearch).
+            var endUser = builder.Entity<EndUser>();
+            endUser.Property(u => u.SearchId).UseCollation("C");
+            endUser.Property(u => u.SearchEmail).UseCollation("C");
+            endUser.Property(u => u.SearchName).UseCollation("C");
+        }
     }
+
+    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

@@ -14,6 +14,13 @@ internal sealed class EndUserConfiguration : IEntityTypeConfiguration<EndUser>
         e.Property(u => u.DisplayName).HasMaxLength(255);
         e.Property(u => u.OrganizationId).HasMaxLength(255);
         e.Property(u => u.OrganizationName).HasMaxLength(255);
-        e.HasIndex(u => u.OrganizationId);
+        e.Property(u => u.SearchId).HasMaxLength(EndUser.MaxIdLength);
+        e.Property(u => u.SearchEmail).HasMaxLength(320);
+        e.Property(u => u.SearchName).HasMaxLength(255);
+        e.HasIndex(u => new { u.OrganizationId, u.CreatedAt });
+        e.HasIndex(u => u.CreatedAt);
+        e.HasIndex(u => u.SearchId);
+        e.HasIndex(u => u.SearchEmail);
+        e.HasIndex(u => u.SearchName);
     }
 }

@@ -49,7 +49,8 @@ public sealed class ConnectionReconciler(
         int errored = 0, recovered = 0, revoked = 0;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var local = await db.Connections.ToListAsync(ct);
+        // Note: demo connections (seed-demo) are not in Nango by design; reading them would mark them all revoked.
+        var local = await db.Connections.Where(c => !c.IsDemo).ToListAsync(ct);
         var localByKey = local.ToDictionary(c => (c.IntegrationKey, c.NangoConnectionId));
         foreach (var remote in ours)
         {

@@ -91,7 +91,8 @@ public sealed class NangoWebhookHandler(
     private async Task<WebhookOutcome> MarkErroredAsync(string integration, string nangoId, NangoWebhookError? error, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = await db.Connections.SingleOrDefaultAsync(c => c.IntegrationKey == integration && c.NangoConnectionId == nangoId, ct);
+        var connection = await db.Connections.SingleOrDefaultAsync(
+            c => c.IntegrationKey == integration && c.NangoConnectionId == nangoId && !c.IsDemo, ct);
         if (connection is null)
         {
             return WebhookOutcome.Ignored;

@@ -14,6 +14,7 @@ public static class AgentProblems
             AgentRefusal.Denied => new ProblemAnswer(403, "denied", "The agent's policy does not allow this."),
             AgentRefusal.ConnectionRequired => new(409, "connection_required", "The end user has not connected this integration."),
             AgentRefusal.ConnectionRevoked => new(409, "connection_revoked", "The connection was revoked."),
+            AgentRefusal.DemoConnection => new(409, "demo_connection", "The connection is demo data."),
             AgentRefusal.ConnectionError => new(409, "connection_error", "The connection's credential is not working."),
             AgentRefusal.ReconnectRequired => new(424, "reconnect_required", "The end user has to reconnect."),
             AgentRefusal.ConnectionNotFound => new(404, "connection_not_found", "No such connection."),

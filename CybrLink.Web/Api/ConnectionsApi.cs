@@ -23,7 +23,8 @@ public sealed record RevocationResponse(Guid Id, string Status, IReadOnlyList<Re
     public const string Description =
         "Step `blocked`: `done`, or `already_revoked` when it was revoked before; from that commit on every agent request " +
         "on the connection is refused. Step `nango_delete`: `done`; `already_gone` when Nango no longer has it (deleted " +
-        "by an earlier revocation or outside CybrLink); `failed` with a `detail` naming Nango's status and code, in which " +
+        "by an earlier revocation or outside CybrLink), or never had it (demo data from `seed-demo`, with a `detail` " +
+        "saying so; nothing is sent to Nango); `failed` with a `detail` naming Nango's status and code, in which " +
         "case the connection stays blocked and reconciliation retries the delete. Revoking again is safe: it retries a " +
         "pending delete, or answers `already_revoked` / `already_gone`.";
 
@@ -56,7 +57,7 @@ public static class ConnectionsApi
             : ApiProblems.Result(404, "connection_not_found", "No such connection.");
 
     public static async Task<Results<Ok<IReadOnlyList<ConnectionResponse>>, ProblemHttpResult>> ListAsync(
-        IDbContextFactory<CybrLinkDbContext> dbFactory,
+        ConnectionQuery connections,
         [FromQuery(Name = "end_user_id")] string? endUserId,
         [FromQuery(Name = "integration")] string? integration,
         [FromQuery(Name = "limit")] int? limit,
@@ -70,19 +71,7 @@ public static class ConnectionsApi
             }));
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Connections.AsNoTracking();
-        if (endUserId is not null)
-        {
-            query = query.Where(c => c.EndUserId == endUserId);
-        }
-
-        if (integration is not null)
-        {
-            query = query.Where(c => c.IntegrationKey == integration);
-        }
-
-        var rows = await query.OrderByDescending(c => c.CreatedAt).Take(limit ?? 50).ToListAsync(ct);
+        var rows = await connections.NewestAsync(new ConnectionFilter(Integration: integration, EndUserId: endUserId), limit ?? 50, ct);
         return TypedResults.Ok<IReadOnlyList<ConnectionResponse>>([.. rows.Select(ToResponse)]);
     }
 

@@ -1,6 +1,7 @@
 using CybrLink.Core;
 using CybrLink.Core.Agents;
 using CybrLink.Core.Audit;
+using CybrLink.Core.Demo;
 using CybrLink.Core.Operators;
 using CybrLink.Core.ServerKeys;
 using CybrLink.Web.Infrastructure;
@@ -27,10 +28,15 @@ public static class CliCommand
           create-server-key --name N                      Create a server API key; prints the key once, nothing else.
           create-agent --name N [--description D]         Create the agent (or reuse the active one of that name) and
                                                           print a new agent key for it once, nothing else.
+          seed-demo --end-users N --connections N --calls N [--sessions N]
+                                                          Fill the database with demo data (fixed seed: the same every
+                                                          run): end users, connections marked demo (never sent to Nango),
+                                                          connect sessions (default: a tenth of the connections) and
+                                                          agent calls. Once per database.
           --help                                          Show this help.
         """;
 
-    private static readonly string[] Verbs = ["migrate", "create-operator", "create-server-key", "create-agent", "help", "--help", "-h"];
+    private static readonly string[] Verbs = ["migrate", "create-operator", "create-server-key", "create-agent", "seed-demo", "help", "--help", "-h"];
 
     /// <summary>A verb (or an unknown word) comes first; server options such as <c>--urls</c> do not make a command.</summary>
     public static bool IsCommand(string[] args) =>
@@ -61,9 +67,15 @@ public static class CliCommand
         {
             "create-operator" => new[] { "email", "password", "role" },
             "create-server-key" or "create-agent" => ["name"],
+            "seed-demo" => ["end-users", "connections", "calls"],
             _ => [],
         };
-        string[] optional = verb == "create-agent" ? ["description"] : [];
+        string[] optional = verb switch
+        {
+            "create-agent" => ["description"],
+            "seed-demo" => ["sessions"],
+            _ => [],
+        };
         var unknown = options.Keys.Except(required).Except(optional).FirstOrDefault();
         if (unknown is not null)
         {
@@ -89,6 +101,12 @@ public static class CliCommand
         if (verb == "create-agent" && CheckAgent(options) is { } invalid)
         {
             return await UsageErrorAsync(stderr, invalid);
+        }
+
+        DemoSeedRequest? demo = null;
+        if (verb == "seed-demo" && !DemoCommand.TryParse(options, out demo, out var badCount))
+        {
+            return await UsageErrorAsync(stderr, badCount);
         }
 
         IHost host;
@@ -123,6 +141,7 @@ public static class CliCommand
             "migrate" => await WriteAsync(stderr, "Database is up to date.", Ok),
             "create-operator" => await CreateOperatorAsync(host.Services, options, stderr),
             "create-agent" => await CreateAgentKeyAsync(host.Services, options, stdout, stderr),
+            "seed-demo" => await DemoCommand.RunAsync(host.Services, demo!, stdout, stderr),
             _ => await CreateServerKeyAsync(host.Services, options["name"], stdout),
         };
     }
