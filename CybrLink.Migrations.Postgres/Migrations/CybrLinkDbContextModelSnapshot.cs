@@ -487,6 +487,9 @@ namespace CybrLink.Migrations.Postgres.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("boolean");
+
                     b.Property<long?>("LastCheckedAt")
                         .HasColumnType("bigint");
 
@@ -521,6 +524,8 @@ namespace CybrLink.Migrations.Postgres.Migrations
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("IsDemo");
+
                     b.HasIndex("NangoDeletePending");
 
                     b.HasIndex("EndUserId", "CreatedAt");
@@ -529,6 +534,14 @@ namespace CybrLink.Migrations.Postgres.Migrations
 
                     b.HasIndex("IntegrationKey", "NangoConnectionId")
                         .IsUnique();
+
+                    b.HasIndex("LastUsedAt", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("IntegrationKey", "Status", "CreatedAt");
 
                     b.ToTable("connections", (string)null);
                 });
@@ -558,12 +571,35 @@ namespace CybrLink.Migrations.Postgres.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<string>("SearchEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .UseCollation("C");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
+
+                    b.Property<string>("SearchName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId");
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("SearchEmail");
+
+                    b.HasIndex("SearchId");
+
+                    b.HasIndex("SearchName");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
 
                     b.ToTable("end_users", (string)null);
                 });

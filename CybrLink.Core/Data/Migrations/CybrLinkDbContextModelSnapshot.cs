@@ -482,6 +482,9 @@ namespace CybrLink.Core.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastCheckedAt")
                         .HasColumnType("INTEGER");
 
@@ -516,6 +519,8 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("IsDemo");
+
                     b.HasIndex("NangoDeletePending");
 
                     b.HasIndex("EndUserId", "CreatedAt");
@@ -524,6 +529,14 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasIndex("IntegrationKey", "NangoConnectionId")
                         .IsUnique();
+
+                    b.HasIndex("LastUsedAt", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("IntegrationKey", "Status", "CreatedAt");
 
                     b.ToTable("connections", (string)null);
                 });
@@ -553,12 +566,32 @@ namespace CybrLink.Core.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SearchName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId");
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("SearchEmail");
+
+                    b.HasIndex("SearchId");
+
+                    b.HasIndex("SearchName");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
 
                     b.ToTable("end_users", (string)null);
                 });
