@@ -100,3 +100,13 @@ public sealed class McpClientOnPostgres : Mcp.McpClientTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class ConnectionQueryOnPostgres : ConnectionQueryTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class DemoDataOnPostgres : Demo.DemoDataTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
