@@ -91,7 +91,15 @@ public sealed partial class AgentCallWriter : IHostedService
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await (_loop ??= Task.Run(WriteQueuedAsync, CancellationToken.None)).WaitAsync(cancellationToken);
+        try
+        {
+            await (_loop ??= Task.Run(WriteQueuedAsync, CancellationToken.None)).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout ran out first: say so rather than fail the shutdown.
+            LogStoppedEarly(_logger, _queue.Reader.Count);
+        }
     }
 
     private async Task WriteQueuedAsync()
@@ -219,6 +227,9 @@ public sealed partial class AgentCallWriter : IHostedService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} agent-call rows failed after {Attempts} attempts; those calls are answered 503")]
     private static partial void LogFailed(ILogger logger, Exception exception, int count, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown did not wait for the agent-call writer; {Count} queued rows may not be written")]
+    private static partial void LogStoppedEarly(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost {Count} bytes-out updates of agent calls ({Error})")]
     private static partial void LogBytesOutLost(ILogger logger, int count, string error);

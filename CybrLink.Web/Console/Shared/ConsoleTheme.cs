@@ -16,6 +16,7 @@ public static class ConsoleTheme
         {
             Primary = "#3949ab", AppbarBackground = "#283593",
             Success = "#2e7d32", Warning = "#b45309", Error = "#c62828", Info = "#0277bd",
+            TextSecondary = "rgba(0,0,0,0.64)",
         },
         PaletteDark = new PaletteDark
         {
@@ -24,6 +25,8 @@ public static class ConsoleTheme
             Warning = "#ffb74d", WarningContrastText = DarkText,
             Error = "#ef9a9a", ErrorContrastText = DarkText,
             Info = "#4fc3f7", InfoContrastText = DarkText,
+            // Note: MudBlazor's default secondary text (labels, helper text) is 50% white, 3.4:1 on the dark surface.
+            TextSecondary = "rgba(255,255,255,0.72)", ActionDefault = "rgba(255,255,255,0.72)",
         },
     };
 }
