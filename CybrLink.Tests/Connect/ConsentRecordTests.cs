@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CybrLink.Tests.Connect;
 
 /// <summary>Pressing Connect on the consent page records what the person was shown, in their language.</summary>
-public sealed class ConsentRecordTests : SandboxedApp
+public class ConsentRecordTests : SandboxedApp
 {
     [Fact]
     public async Task Pressing_connect_records_when_and_the_wording_exactly_as_the_page_rendered_it()

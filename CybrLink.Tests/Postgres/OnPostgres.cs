@@ -2,6 +2,7 @@ using CybrLink.Tests.AgentCalls;
 using CybrLink.Tests.Agents;
 using CybrLink.Tests.Api;
 using CybrLink.Tests.Catalog;
+using CybrLink.Tests.Connect;
 using CybrLink.Tests.Connections;
 using CybrLink.Tests.ConnectSessions;
 using CybrLink.Tests.Infrastructure;
@@ -97,6 +98,11 @@ public sealed class AgentApiOnPostgres : CybrLink.Tests.AgentAccess.AgentApiTest
 }
 
 public sealed class McpClientOnPostgres : Mcp.McpClientTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class ConsentRecordOnPostgres : ConsentRecordTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
