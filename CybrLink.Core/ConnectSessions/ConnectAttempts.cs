@@ -17,8 +17,19 @@ public sealed class ConnectAttempts(
 {
     /// <param name="fieldValues">Connection-config values typed by the end user; locked values win.</param>
     /// <exception cref="NangoApiException">Nango refused; <see cref="NangoApiException.IsRateLimited"/> means "busy, retry".</exception>
+    public Task<ConnectStart> StartAsync(
+        string token, IReadOnlyDictionary<string, string> fieldValues, CancellationToken ct = default) =>
+        StartAsync(token, fieldValues, describeConsent: null, ct);
+
+    /// <param name="fieldValues">Connection-config values typed by the end user; locked values win.</param>
+    /// <param name="describeConsent">
+    /// What the page showed the person (the Connect UI renders the wording); recorded on the session as their consent
+    /// once Nango has started the attempt. Null when no consent page was shown (nothing is recorded).
+    /// </param>
+    /// <exception cref="NangoApiException">Nango refused; <see cref="NangoApiException.IsRateLimited"/> means "busy, retry".</exception>
     public async Task<ConnectStart> StartAsync(
-        string token, IReadOnlyDictionary<string, string> fieldValues, CancellationToken ct = default)
+        string token, IReadOnlyDictionary<string, string> fieldValues, Func<ConsentContext, ConsentShown>? describeConsent,
+        CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var session = await ConnectSessionLookup.ByTokenAsync(db, token, ct);
@@ -47,6 +58,11 @@ public sealed class ConnectAttempts(
 
         var (nangoToken, replaced) = await nangoTokens.IssueAsync(session, reconnectNangoId, config, ct);
         session.AttemptConfigJson = JsonSerializer.Serialize(config);
+        if (describeConsent is not null)
+        {
+            session.RecordConsent(describeConsent(new ConsentContext(integration, session.Locale)), time.GetUtcNow());
+        }
+
         await db.SaveChangesAsync(ct);
         await nangoTokens.RevokeAsync(replaced, ct);
 

@@ -28,6 +28,10 @@ public sealed class ConnectSession
 {
     public const string TokenPrefix = "cbl_cs_";
     public const int MaxErrorCodeLength = 64;
+    public const int MaxConsentNameLength = 255;
+    public const int MaxConsentScopesLength = 2000;
+    public const int MaxConsentWordingLength = 4000;
+    public const int MaxConsentLocaleLength = 35;
 
     /// <summary>Sessions that can still complete (not completed, expired or cancelled), as a query.</summary>
     public static readonly Expression<Func<ConnectSession, bool>> IsOpenExpression = s =>
@@ -75,6 +79,17 @@ public sealed class ConnectSession
     public DateTimeOffset? OpenedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 
+    /// <summary>
+    /// When the person pressed the button that started the latest attempt: the consent. With it, what they were
+    /// shown then (the integration's name, the scopes text and the wording, in their language), so the record stays
+    /// true after the catalog or the translations change. Null for attempts made before this was recorded.
+    /// </summary>
+    public DateTimeOffset? ConsentedAt { get; set; }
+    public string? ConsentIntegrationName { get; set; }
+    public string? ConsentScopesText { get; set; }
+    public string? ConsentWording { get; set; }
+    public string? ConsentLocale { get; set; }
+
     public bool IsOpen => IsOpenCompiled(this);
 
     /// <summary>The status as callers should see it: past its expiry it is expired even before a sweep marks it.</summary>
@@ -114,9 +129,21 @@ public sealed class ConnectSession
         }
     }
 
+    /// <summary>The person consented to what <paramref name="shown"/> describes; a later attempt's consent replaces it.</summary>
+    public void RecordConsent(ConsentShown shown, DateTimeOffset now)
+    {
+        ConsentedAt = now;
+        ConsentIntegrationName = Clip(shown.IntegrationName, MaxConsentNameLength);
+        ConsentScopesText = Clip(shown.ScopesText, MaxConsentScopesLength);
+        ConsentWording = Clip(shown.Wording, MaxConsentWordingLength);
+        ConsentLocale = Clip(shown.Locale, MaxConsentLocaleLength);
+    }
+
     public void Cancel(DateTimeOffset now) => Finish(ConnectSessionStatus.Cancelled, now);
 
     public void Expire(DateTimeOffset now) => Finish(ConnectSessionStatus.Expired, now);
+
+    private static string? Clip(string? text, int max) => text is { Length: var n } && n > max ? text[..max] : text;
 
     private void Finish(ConnectSessionStatus status, DateTimeOffset now)
     {

@@ -27,7 +27,18 @@ internal sealed class ConnectSessionConfiguration : IEntityTypeConfiguration<Con
         e.Property(s => s.CreatedByKeyId).HasMaxLength(64);
         e.Ignore(s => s.IsOpen);
         e.Property(s => s.AttemptConfigJson).HasMaxLength(16384);
+        e.Property(s => s.ConsentIntegrationName).HasMaxLength(ConnectSession.MaxConsentNameLength);
+        e.Property(s => s.ConsentScopesText).HasMaxLength(ConnectSession.MaxConsentScopesLength);
+        e.Property(s => s.ConsentWording).HasMaxLength(ConnectSession.MaxConsentWordingLength);
+        e.Property(s => s.ConsentLocale).HasMaxLength(ConnectSession.MaxConsentLocaleLength);
         e.HasIndex(s => s.TokenHash).IsUnique();
         e.HasIndex(s => new { s.Status, s.ExpiresAt });
+        // The console: the sessions list (newest first, optionally one integration), a connection's and an end
+        // user's sessions.
+        e.HasIndex(s => s.CreatedAt);
+        e.HasIndex(s => new { s.IntegrationKey, s.CreatedAt });
+        e.HasIndex(s => new { s.EndUserId, s.CreatedAt });
+        e.HasIndex(s => s.ConnectionId);
+        e.HasIndex(s => s.ReconnectConnectionId);
     }
 }

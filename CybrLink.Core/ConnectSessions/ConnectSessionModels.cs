@@ -46,3 +46,13 @@ public sealed record ConnectStart(
 public sealed record ConnectCompletion(Guid SessionId, Guid ConnectionId, string? RedirectUrl);
 
 public sealed record ConnectPollStatus(ConnectSessionStatus Status, Guid? ConnectionId, string? ErrorCode, string? RedirectUrl);
+
+/// <summary>
+/// What the Connect page showed the person when they consented: the integration's name, the scopes text (the
+/// catalog's requested scopes, or the generic sentence shown when there are none) and the whole consent wording,
+/// exactly as rendered in <paramref name="Locale"/>.
+/// </summary>
+public sealed record ConsentShown(string IntegrationName, string? ScopesText, string Wording, string Locale);
+
+/// <summary>What the Connect UI needs to say what the person consents to: the integration and the session's locale.</summary>
+public sealed record ConsentContext(CatalogEntry Integration, string? SessionLocale);

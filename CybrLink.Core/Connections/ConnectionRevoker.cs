@@ -45,7 +45,13 @@ public sealed partial class ConnectionRevoker(
     IDbContextFactory<CybrLinkDbContext> dbFactory, INangoApi nango, AuditLog audit, TimeProvider time, ILogger<ConnectionRevoker> logger)
 {
     /// <returns>The steps taken, or null when there is no such connection.</returns>
-    public async Task<RevocationResult?> RevokeAsync(Guid connectionId, AuditActor actor, CancellationToken ct = default)
+    public Task<RevocationResult?> RevokeAsync(Guid connectionId, AuditActor actor, CancellationToken ct = default) =>
+        RevokeAsync(connectionId, actor, progress: null, ct);
+
+    /// <param name="progress">Told each step as soon as it is done (the console shows them live); the result is the same.</param>
+    /// <returns>The steps taken, or null when there is no such connection.</returns>
+    public async Task<RevocationResult?> RevokeAsync(
+        Guid connectionId, AuditActor actor, IProgress<RevocationStep>? progress, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -69,10 +75,13 @@ public sealed partial class ConnectionRevoker(
         }
 
         var block = new RevocationStep(RevocationSteps.Blocked, blocked ? RevocationOutcomes.Done : RevocationOutcomes.AlreadyRevoked);
+        progress?.Report(block);
         if (!connection.NangoDeletePending)
         {
             // Revoked before, and Nango's copy is already gone: nothing left to do, nothing to audit.
-            return Result(connectionId, block, new RevocationStep(RevocationSteps.NangoDelete, RevocationOutcomes.AlreadyGone));
+            var gone = new RevocationStep(RevocationSteps.NangoDelete, RevocationOutcomes.AlreadyGone);
+            progress?.Report(gone);
+            return Result(connectionId, block, gone);
         }
 
         // Note: demo data was never in Nango: nothing is sent there (a delete of a made-up id could hit a real
@@ -82,6 +91,7 @@ public sealed partial class ConnectionRevoker(
             : await DeleteInNangoAsync(connectionId, connection.IntegrationKey, connection.NangoConnectionId, ct);
         await RecordAsync(db, connectionId, delete, AuditActions.ConnectionRevoked, actor,
             $"blocked={block.Outcome} nango_delete={delete.Outcome}{(delete.Detail is null ? "" : " (" + delete.Detail + ")")}", ct);
+        progress?.Report(delete);
         return Result(connectionId, block, delete);
     }
 

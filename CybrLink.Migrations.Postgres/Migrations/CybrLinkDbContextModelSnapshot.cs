@@ -376,6 +376,25 @@ namespace CybrLink.Migrations.Postgres.Migrations
                     b.Property<Guid?>("ConnectionId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ConsentIntegrationName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("ConsentLocale")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
+                    b.Property<string>("ConsentScopesText")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ConsentWording")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long?>("ConsentedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -449,8 +468,18 @@ namespace CybrLink.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ConnectionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ReconnectConnectionId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("EndUserId", "CreatedAt");
+
+                    b.HasIndex("IntegrationKey", "CreatedAt");
 
                     b.HasIndex("Status", "ExpiresAt");
 

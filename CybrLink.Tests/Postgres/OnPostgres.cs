@@ -2,6 +2,7 @@ using CybrLink.Tests.AgentCalls;
 using CybrLink.Tests.Agents;
 using CybrLink.Tests.Api;
 using CybrLink.Tests.Catalog;
+using CybrLink.Tests.Connect;
 using CybrLink.Tests.Connections;
 using CybrLink.Tests.ConnectSessions;
 using CybrLink.Tests.Infrastructure;
@@ -107,6 +108,11 @@ public sealed class ConnectionQueryOnPostgres : ConnectionQueryTests
 }
 
 public sealed class DemoDataOnPostgres : Demo.DemoDataTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
+
+public sealed class ConsentRecordOnPostgres : ConsentRecordTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }

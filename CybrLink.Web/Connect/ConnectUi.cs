@@ -5,6 +5,7 @@ using CybrLink.Core.Nango;
 using CybrLink.Web.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace CybrLink.Web.Connect;
@@ -125,11 +126,18 @@ public static class ConnectUi
         }
     }
 
-    /// <summary>Creates the Nango connect session the browser uses; never sees a credential.</summary>
+    /// <summary>
+    /// The person pressed Connect: creates the Nango connect session the browser uses (never sees a credential) and
+    /// records their consent to what the page showed them, in the page's language.
+    /// </summary>
     public static async Task<Ok<ConnectStartResponse>> StartAsync(
-        ConnectStartRequest? request, HttpContext http, ConnectAttempts attempts, CancellationToken ct)
+        ConnectStartRequest? request, HttpContext http, ConnectAttempts attempts, IStringLocalizer<ConnectText> text,
+        IOptions<BrandingOptions> branding, CancellationToken ct)
     {
-        var start = await attempts.StartAsync(ConnectCookie.Read(http)!, request?.Fields ?? [], ct);
+        var acceptLanguage = http.Request.Headers.AcceptLanguage.ToString();
+        var start = await attempts.StartAsync(ConnectCookie.Read(http)!, request?.Fields ?? [],
+            consent => ConsentWording.Shown(text, consent.Integration, branding.Value, ConnectLocale.Choose(consent.SessionLocale, acceptLanguage)),
+            ct);
         return TypedResults.Ok(new ConnectStartResponse(
             start.NangoBaseUrl, start.NangoWebSocketUrl, start.NangoSessionToken, start.Integration, start.AuthMode, start.Params));
     }

@@ -57,6 +57,11 @@ public static class WebSetup
         builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<IntegrationDirectory>();
+        // Console: connection detail, connect sessions, end-user detail (issue 12 §2 detail, §3, §6 detail).
+        builder.Services.AddScoped<Console.Connections.ConnectionDetailQuery>();
+        builder.Services.AddScoped<Console.Connections.ReconnectLinks>();
+        builder.Services.AddScoped<Console.ConnectSessions.ConnectSessionsQuery>();
+        builder.Services.AddScoped<Console.EndUsers.EndUserDetailQuery>();
         builder.AddConnectUi();
         return builder;
     }

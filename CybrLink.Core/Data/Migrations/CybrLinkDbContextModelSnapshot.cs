@@ -371,6 +371,25 @@ namespace CybrLink.Core.Data.Migrations
                     b.Property<Guid?>("ConnectionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConsentIntegrationName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentLocale")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentScopesText")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentWording")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConsentedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -444,8 +463,18 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ConnectionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ReconnectConnectionId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("EndUserId", "CreatedAt");
+
+                    b.HasIndex("IntegrationKey", "CreatedAt");
 
                     b.HasIndex("Status", "ExpiresAt");
 
