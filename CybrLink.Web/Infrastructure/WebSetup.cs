@@ -57,6 +57,8 @@ public static class WebSetup
         builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<IntegrationDirectory>();
+        // Console: operators admin (issue 12 §7).
+        builder.Services.AddScoped<CybrLink.Web.Console.Operators.OperatorAdmin>();
         builder.AddConnectUi();
         return builder;
     }
