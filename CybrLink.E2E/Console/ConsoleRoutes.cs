@@ -30,6 +30,7 @@ public static partial class ConsoleRoutes
     [
         new("/account/login", "Sign in", Interactive: false),
         new("/no-such-page", "Not found", Interactive: false),
+        new("/account/access-denied", "Access denied", Interactive: false),
     ];
 
     /// <summary>
