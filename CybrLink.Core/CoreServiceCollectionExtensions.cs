@@ -77,6 +77,8 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddScoped<AgentActions>();
         builder.Services.AddSingleton<SetupCode>();
         builder.Services.AddScoped<OperatorService>();
+        // Console: operators admin (issue 12 §7).
+        builder.Services.AddSingleton<OperatorDirectory>();
         builder.Services.AddSingleton(sp => ActionKeyCheck.For(
             sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.CybrLinkDbContext>>(), sp.GetRequiredService<ActionCatalog>()));
         builder.Services.TryAddSingleton(sp => new PolicyValidator(sp.GetService<ActionKeyExists>()));

@@ -49,6 +49,11 @@ public sealed record AuditTarget(string Type, string Id)
     public static AuditTarget AgentKey(Guid id) => new("agent_key", id.ToString());
     public static AuditTarget AgentToken(Guid id) => new("agent_token", id.ToString());
     public static AuditTarget Operator(string email) => new("operator", email);
+
+    // Console: operators admin and Viewer read-only (issue 12 §7, §9): targets of refused console actions.
+    /// <summary>A server key; null for one not created yet (a refused "create").</summary>
+    public static AuditTarget ServerKey(Guid? id) => new("server_key", id?.ToString() ?? "new");
+    public static AuditTarget Integration(string key) => new("integration", key);
 }
 
 public static class AuditActions
@@ -80,4 +85,13 @@ public static class AuditActions
 
     /// <summary>A Viewer's attempt to change something, refused.</summary>
     public const string OperatorDenied = "operator.denied";
+
+    // Console: operators admin (issue 12 §7). Target: the operator's email; actor: the acting operator (or the CLI/setup).
+    public const string OperatorCreated = "operator.created";
+    public const string OperatorRoleChanged = "operator.role_changed";
+    public const string OperatorDisabled = "operator.disabled";
+    public const string OperatorEnabled = "operator.enabled";
+    public const string OperatorPasswordReset = "operator.password_reset";
+    public const string OperatorPasswordChanged = "operator.password_changed";
+    public const string OperatorSignedIn = "operator.signed_in";
 }

@@ -116,3 +116,8 @@ public sealed class ConsentRecordOnPostgres : ConsentRecordTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class OperatorAdminOnPostgres : OperatorAdminTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}

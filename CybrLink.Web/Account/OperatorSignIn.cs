@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CybrLink.Core.Operators;
 using Microsoft.AspNetCore.Identity;
 
 namespace CybrLink.Web.Account;
@@ -15,7 +16,8 @@ public enum SignInOutcome
 /// same work: one password-hash verification each time.
 /// </summary>
 public sealed partial class OperatorSignIn(
-    UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, IPasswordHasher<IdentityUser> hasher, ILogger<OperatorSignIn> logger)
+    UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, IPasswordHasher<IdentityUser> hasher, OperatorDirectory directory,
+    ILogger<OperatorSignIn> logger)
 {
     public const string RefusedMessage = "Email or password is incorrect.";
 
@@ -45,6 +47,7 @@ public sealed partial class OperatorSignIn(
         }
 
         await signIn.SignInAsync(user, isPersistent: false);
+        await directory.RecordSignInAsync(user.Email ?? email);
         return SignInOutcome.SignedIn;
     }
 

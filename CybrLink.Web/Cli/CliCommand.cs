@@ -150,7 +150,7 @@ public static class CliCommand
     {
         await using var scope = services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<OperatorService>()
-            .CreateAsync(options["email"], options["password"], options["role"]);
+            .CreateAsync(options["email"], options["password"], options["role"], AuditActor.Cli);
         return result.Succeeded
             ? await WriteAsync(stderr, $"Operator {options["email"]} created.", Ok)
             : await WriteAsync(stderr, "error: " + string.Join(" ", result.Errors), Failed);

@@ -62,6 +62,8 @@ public static class WebSetup
         builder.Services.AddScoped<Console.Connections.ReconnectLinks>();
         builder.Services.AddScoped<Console.ConnectSessions.ConnectSessionsQuery>();
         builder.Services.AddScoped<Console.EndUsers.EndUserDetailQuery>();
+        // Console: operators admin (issue 12 §7).
+        builder.Services.AddScoped<CybrLink.Web.Console.Operators.OperatorAdmin>();
         builder.AddConnectUi();
         return builder;
     }
