@@ -29,5 +29,7 @@ internal sealed class ConnectSessionConfiguration : IEntityTypeConfiguration<Con
         e.Property(s => s.AttemptConfigJson).HasMaxLength(16384);
         e.HasIndex(s => s.TokenHash).IsUnique();
         e.HasIndex(s => new { s.Status, s.ExpiresAt });
+        // The overview's sessions per day over the last week.
+        e.HasIndex(s => s.CreatedAt);
     }
 }

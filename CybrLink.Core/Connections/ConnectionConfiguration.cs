@@ -28,5 +28,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         e.HasIndex(c => new { c.IntegrationKey, c.CreatedAt });
         e.HasIndex(c => c.CreatedAt);
         e.HasIndex(c => c.NangoDeletePending);
+        // The overview counts connections by status and live ones by integration from this index alone.
+        e.HasIndex(c => new { c.Status, c.IntegrationKey });
     }
 }
