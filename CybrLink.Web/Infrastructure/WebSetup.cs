@@ -1,3 +1,5 @@
+using CybrLink.Web.Console.Export;
+using CybrLink.Web.Console.Overview;
 using CybrLink.Web.Console.Shared;
 using CybrLink.Web.Agents;
 using CybrLink.Web.Components.Layout;
@@ -16,6 +18,7 @@ using CybrLink.Web.Mcp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace CybrLink.Web.Infrastructure;
@@ -57,6 +60,12 @@ public static class WebSetup
         builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<IntegrationDirectory>();
+
+        // Console overview: its numbers, cached per instance (Console:Overview:CacheSeconds).
+        builder.Services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OverviewOptions>, OverviewOptionsValidator>());
+        builder.Services.AddSingleton<OverviewCache>();
+
         builder.AddConnectUi();
         return builder;
     }
@@ -164,6 +173,7 @@ public static class WebSetup
         app.MapCybrLinkApi();
         app.MapConnectUi();
         app.MapCybrLinkMcp();
+        app.MapConsoleExports();
         // Blazor's own frame-ancestors header is turned off: SecurityHeaders sets the whole policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

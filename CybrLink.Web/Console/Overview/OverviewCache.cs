@@ -14,6 +14,12 @@ public sealed class OverviewOptions
     public int CacheSeconds { get; set; } = 30;
 }
 
+/// <summary>Checks <see cref="OverviewOptions"/> at start; every message names the key it is about.</summary>
+[OptionsValidator]
+public sealed partial class OverviewOptionsValidator : IValidateOptions<OverviewOptions>
+{
+}
+
 /// <summary>
 /// The overview's numbers, aggregated at most once per <see cref="OverviewOptions.CacheSeconds"/> on this instance
 /// however many tabs show them: concurrent viewers wait for one computation instead of each running it.
