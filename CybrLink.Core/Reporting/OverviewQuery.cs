@@ -68,7 +68,7 @@ public sealed class OverviewQuery(IDbContextFactory<CybrLinkDbContext> dbFactory
         var agentIds = topAgents.Select(a => a.AgentId).ToList();
         var names = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct);
         var topIntegrations = await db.AgentCalls.AsNoTracking().Where(c => c.At >= from && c.Integration != null)
-            .GroupBy(c => c.Integration!).Select(g => new CountByKey(g.Key, g.Count()))
+            .GroupBy(c => c.Integration!).Select(g => new { Key = g.Key, Count = g.Count() })
             .OrderByDescending(g => g.Count).Take(TopShown).ToListAsync(ct);
         var recorded = await state.GetAsync([SystemStateKeys.LastReconciliation, SystemStateKeys.LastWebhook], ct);
 
@@ -82,7 +82,7 @@ public sealed class OverviewQuery(IDbContextFactory<CybrLinkDbContext> dbFactory
                 : new SessionDay(d, 0, 0, 0))],
             [.. days.Select(d => CallDayOf(d, calls[DayNumber(d)]))],
             [.. topAgents.Select(a => new AgentCallCountByAgent(a.AgentId, names.GetValueOrDefault(a.AgentId), a.Count))],
-            topIntegrations,
+            [.. topIntegrations.Select(i => new CountByKey(i.Key, i.Count))],
             RecordedOf(recorded, SystemStateKeys.LastReconciliation),
             RecordedOf(recorded, SystemStateKeys.LastWebhook));
     }
