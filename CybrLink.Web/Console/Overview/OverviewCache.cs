@@ -32,19 +32,19 @@ public sealed class OverviewCache(OverviewQuery query, TimeProvider time, IOptio
     /// <param name="refresh">Aggregate now (the refresh button), unless another viewer just did.</param>
     public async Task<OverviewNumbers> GetAsync(bool refresh = false, CancellationToken ct = default)
     {
-        var requestedAt = time.GetUtcNow();
-        if (!refresh && IsFresh(_latest))
+        var seen = _latest;
+        if (!refresh && IsFresh(seen))
         {
-            return _latest!;
+            return seen!;
         }
 
         await _gate.WaitAsync(ct);
         try
         {
             // Someone else computed while this caller waited: theirs is as new as a refresh asked for.
-            if (_latest is { } latest && (latest.ComputedAt >= requestedAt || (!refresh && IsFresh(latest))))
+            if (!ReferenceEquals(_latest, seen) || (!refresh && IsFresh(_latest)))
             {
-                return latest;
+                return _latest!;
             }
 
             return _latest = await query.LoadAsync(ct);
