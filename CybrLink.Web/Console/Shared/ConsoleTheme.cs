@@ -20,6 +20,8 @@ public static class ConsoleTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#9fa8da", PrimaryContrastText = DarkText,
+            // Input labels and helper text: MudBlazor's default (white at 50%) is under 4.5:1 on the dark surface.
+            TextSecondary = "rgba(255,255,255,0.75)",
             Success = "#81c784", SuccessContrastText = DarkText,
             Warning = "#ffb74d", WarningContrastText = DarkText,
             Error = "#ef9a9a", ErrorContrastText = DarkText,
