@@ -13,7 +13,9 @@ using CybrLink.Core.Nango;
 using CybrLink.Core.NangoSync;
 using CybrLink.Core.Operators;
 using CybrLink.Core.Policies;
+using CybrLink.Core.Reporting;
 using CybrLink.Core.ServerKeys;
+using CybrLink.Core.SystemState;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Configuration;
@@ -93,6 +95,11 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddSingleton<ConnectionQuery>();
         builder.Services.AddSingleton<EndUserQuery>();
         builder.Services.AddSingleton<DemoSeeder>();
+        // Operator console: overview numbers, the agent-call log and its live feed, recorded system state.
+        builder.Services.AddSingleton<SystemStateStore>();
+        builder.Services.AddSingleton<AgentCallFeed>();
+        builder.Services.AddSingleton<AgentCallQuery>();
+        builder.Services.AddSingleton<OverviewQuery>();
         return builder;
     }
 }

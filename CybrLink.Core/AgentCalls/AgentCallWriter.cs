@@ -28,14 +28,17 @@ public sealed partial class AgentCallWriter : IHostedService
     private readonly IDbContextFactory<CybrLinkDbContext> _dbFactory;
     private readonly AgentCallOptions _options;
     private readonly ILogger<AgentCallWriter> _logger;
+    private readonly AgentCallFeed _feed;
     private readonly Channel<Work> _queue;
     private IReadOnlyList<(PropertyInfo Property, int MaxLength)>? _stringLimits;
     private Task? _loop;
     private long _commits;
 
-    public AgentCallWriter(IDbContextFactory<CybrLinkDbContext> dbFactory, IOptions<AgentCallOptions> options, ILogger<AgentCallWriter> logger)
+    public AgentCallWriter(
+        IDbContextFactory<CybrLinkDbContext> dbFactory, IOptions<AgentCallOptions> options, AgentCallFeed feed, ILogger<AgentCallWriter> logger)
     {
         _dbFactory = dbFactory;
+        _feed = feed;
         _options = options.Value;
         _logger = logger;
         _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(_options.QueueCapacity)
@@ -148,6 +151,7 @@ public sealed partial class AgentCallWriter : IHostedService
                     insert.Committed.TrySetResult();
                 }
 
+                _feed.Publish(inserts.Count);
                 return;
             }
             catch (Exception e) when (attempt < _options.WriteAttempts)

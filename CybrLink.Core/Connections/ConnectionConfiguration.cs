@@ -35,5 +35,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         e.HasIndex(c => new { c.LastUsedAt, c.CreatedAt });
         e.HasIndex(c => new { c.IntegrationKey, c.Status, c.CreatedAt });
         e.HasIndex(c => c.IsDemo);
+        // The overview counts connections by status and live ones by integration from this index alone.
+        e.HasIndex(c => new { c.Status, c.IntegrationKey });
     }
 }

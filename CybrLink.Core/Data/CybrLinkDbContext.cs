@@ -8,6 +8,7 @@ using CybrLink.Core.EndUsers;
 using CybrLink.Core.Leases;
 using CybrLink.Core.Policies;
 using CybrLink.Core.ServerKeys;
+using CybrLink.Core.SystemState;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -33,6 +34,7 @@ public sealed class CybrLinkDbContext(DbContextOptions<CybrLinkDbContext> option
     public DbSet<AgentToken> AgentTokens => Set<AgentToken>();
     public DbSet<AgentPolicyVersion> AgentPolicyVersions => Set<AgentPolicyVersion>();
     public DbSet<AgentCall> AgentCalls => Set<AgentCall>();
+    public DbSet<SystemStateEntry> SystemState => Set<SystemStateEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using CybrLink.Core.Catalog;
 using CybrLink.Core.Leases;
 using CybrLink.Core.Nango;
+using CybrLink.Core.SystemState;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,6 +63,10 @@ public sealed partial class NangoSyncJob(
             }
 
             var report = await scope.ServiceProvider.GetRequiredService<ConnectionReconciler>().ReconcileAsync(ct);
+            // For the console's Nango health: when the last pass finished, and what it did.
+            await scope.ServiceProvider.GetRequiredService<SystemStateStore>().SetAsync(SystemStateKeys.LastReconciliation,
+                $"{report.Listed} listed, {report.Created} created, {report.Errored} errored, {report.Recovered} recovered, " +
+                $"{report.RevokedExternally} revoked externally, {report.SessionsExpired} sessions expired", ct);
             if (report.Created + report.Errored + report.Recovered + report.RevokedExternally + report.SessionsExpired + report.NangoDeletesRetried > 0)
             {
                 LogReconciled(logger, report.Created, report.Errored, report.Recovered, report.RevokedExternally, report.SessionsExpired,

@@ -3,6 +3,7 @@ using CybrLink.Core.ConnectSessions;
 using CybrLink.Core.Connections;
 using CybrLink.Core.Data;
 using CybrLink.Core.Nango;
+using CybrLink.Core.SystemState;
 using Microsoft.EntityFrameworkCore;
 
 namespace CybrLink.Core.NangoSync;
@@ -19,11 +20,14 @@ public enum WebhookOutcome
 /// moves a connection out of revoked.
 /// </summary>
 public sealed class NangoWebhookHandler(
-    IDbContextFactory<CybrLinkDbContext> dbFactory, INangoApi nango, ConnectSessionCompleter completer, ConnectionRecorder recorder)
+    IDbContextFactory<CybrLinkDbContext> dbFactory, INangoApi nango, ConnectSessionCompleter completer, ConnectionRecorder recorder,
+    SystemStateStore state)
 {
     /// <summary>Applies a webhook whose signature was verified. Replays are harmless: every step is idempotent.</summary>
     public async Task<WebhookOutcome> ApplyAsync(NangoWebhook webhook, CancellationToken ct = default)
     {
+        // For the console's Nango health: webhooks arrive (whatever they are about).
+        await state.SetAsync(SystemStateKeys.LastWebhook, $"{webhook.Type} {webhook.Operation}".Trim(), ct);
         if (webhook.Type != "auth" || webhook.ConnectionId is not { Length: > 0 } nangoId
             || webhook.ProviderConfigKey is not { Length: > 0 } integration)
         {

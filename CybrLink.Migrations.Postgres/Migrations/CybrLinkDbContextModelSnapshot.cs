@@ -113,11 +113,21 @@ namespace CybrLink.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AgentId", "At");
+
                     b.HasIndex("AgentId", "Id");
+
+                    b.HasIndex("At", "Decision");
 
                     b.HasIndex("ConnectionId", "Id");
 
+                    b.HasIndex("Decision", "At");
+
+                    b.HasIndex("EndUserId", "At");
+
                     b.HasIndex("EndUserId", "Id");
+
+                    b.HasIndex("Integration", "At");
 
                     b.ToTable("agent_calls", (string)null);
                 });
@@ -726,6 +736,24 @@ namespace CybrLink.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("server_keys", (string)null);
+                });
+
+            modelBuilder.Entity("CybrLink.Core.SystemState.SystemStateEntry", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("system_state", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -42,8 +42,26 @@ public class AgentCallWriterTests : IAsyncLifetime
         return await db.AgentCalls.CountAsync();
     }
 
-    private AgentCallWriter PrivateWriter(int maxBatch = 256) =>
-        new(DbFactory, Options.Create(new AgentCallOptions { MaxBatch = maxBatch }), NullLogger<AgentCallWriter>.Instance);
+    private AgentCallWriter PrivateWriter(int maxBatch = 256, AgentCallFeed? feed = null) =>
+        new(DbFactory, Options.Create(new AgentCallOptions { MaxBatch = maxBatch }), feed ?? new AgentCallFeed(NullLogger<AgentCallFeed>.Instance),
+            NullLogger<AgentCallWriter>.Instance);
+
+    [Fact]
+    public async Task The_feed_hears_of_each_commit_after_its_rows_are_readable_and_a_failing_listener_changes_nothing()
+    {
+        var feed = new AgentCallFeed(NullLogger<AgentCallFeed>.Instance);
+        var heard = new List<(int Count, bool Readable)>();
+        var call = AgentCallRows.New(id: Guid.CreateVersion7());
+        feed.Recorded += _ => throw new InvalidOperationException("a closed tab");
+        feed.Recorded += count => heard.Add((count, IsCommittedAsync(call.Id).GetAwaiter().GetResult()));
+        var writer = PrivateWriter(feed: feed);
+        await writer.StartAsync(CancellationToken.None);
+
+        await writer.RecordAsync(call);
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal([(1, true)], heard);
+    }
 
     [Fact]
     public async Task Five_hundred_concurrent_calls_are_each_committed_when_their_task_completes_in_fewer_commits()

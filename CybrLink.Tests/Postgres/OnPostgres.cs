@@ -121,3 +121,8 @@ public sealed class OperatorAdminOnPostgres : OperatorAdminTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class OverviewQueryOnPostgres : Reporting.OverviewQueryTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}

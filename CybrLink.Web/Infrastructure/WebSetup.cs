@@ -1,3 +1,5 @@
+using CybrLink.Web.Console.Export;
+using CybrLink.Web.Console.Overview;
 using CybrLink.Web.Console.Shared;
 using CybrLink.Web.Agents;
 using CybrLink.Web.Components.Layout;
@@ -16,6 +18,7 @@ using CybrLink.Web.Mcp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace CybrLink.Web.Infrastructure;
@@ -64,6 +67,12 @@ public static class WebSetup
         builder.Services.AddScoped<Console.EndUsers.EndUserDetailQuery>();
         // Console: operators admin (issue 12 §7).
         builder.Services.AddScoped<CybrLink.Web.Console.Operators.OperatorAdmin>();
+
+        // Console overview: its numbers, cached per instance (Console:Overview:CacheSeconds).
+        builder.Services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OverviewOptions>, OverviewOptionsValidator>());
+        builder.Services.AddSingleton<OverviewCache>();
+
         builder.AddConnectUi();
         return builder;
     }
@@ -171,6 +180,7 @@ public static class WebSetup
         app.MapCybrLinkApi();
         app.MapConnectUi();
         app.MapCybrLinkMcp();
+        app.MapConsoleExports();
         // Blazor's own frame-ancestors header is turned off: SecurityHeaders sets the whole policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

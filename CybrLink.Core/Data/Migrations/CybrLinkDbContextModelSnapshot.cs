@@ -108,11 +108,21 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AgentId", "At");
+
                     b.HasIndex("AgentId", "Id");
+
+                    b.HasIndex("At", "Decision");
 
                     b.HasIndex("ConnectionId", "Id");
 
+                    b.HasIndex("Decision", "At");
+
+                    b.HasIndex("EndUserId", "At");
+
                     b.HasIndex("EndUserId", "Id");
+
+                    b.HasIndex("Integration", "At");
 
                     b.ToTable("agent_calls", (string)null);
                 });
@@ -718,6 +728,24 @@ namespace CybrLink.Core.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("server_keys", (string)null);
+                });
+
+            modelBuilder.Entity("CybrLink.Core.SystemState.SystemStateEntry", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("system_state", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -26,7 +26,7 @@ public static class ConsoleTheme
             Error = "#ef9a9a", ErrorContrastText = DarkText,
             Info = "#4fc3f7", InfoContrastText = DarkText,
             // Note: MudBlazor's default secondary text (labels, helper text) is 50% white, 3.4:1 on the dark surface.
-            TextSecondary = "rgba(255,255,255,0.72)", ActionDefault = "rgba(255,255,255,0.72)",
+            TextSecondary = "rgba(255,255,255,0.75)", ActionDefault = "rgba(255,255,255,0.75)",
         },
     };
 }
