@@ -100,3 +100,8 @@ public sealed class McpClientOnPostgres : Mcp.McpClientTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class PolicyWhatIfOnPostgres : CybrLink.Tests.Policies.PolicyWhatIfTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
