@@ -57,6 +57,8 @@ public static class WebSetup
         builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<IntegrationDirectory>();
+        // Agents console (issue 12 §4): the agents pages' reads.
+        builder.Services.AddSingleton<CybrLink.Web.Console.Agents.AgentConsoleQueries>();
         builder.AddConnectUi();
         return builder;
     }
