@@ -80,7 +80,7 @@ internal static class RuleReader
         {
             switch (field.Name)
             {
-                case "methods": draft.Methods = [.. Texts(field.Value, $"{at}.methods").Select(m => m.ToUpperInvariant())]; break;
+                case "methods": draft.Methods = [.. Methods(field.Value, $"{at}.methods")]; break;
                 case "paths": draft.Paths = string.Join('\n', Texts(field.Value, $"{at}.paths")); break;
                 default: throw new NotFormShaped($"{at}.{field.Name}", "the form has no such field.");
             }
@@ -88,6 +88,12 @@ internal static class RuleReader
 
         return draft;
     }
+
+    // The form offers a box per known method: an unknown one would vanish on the way back to JSON.
+    private static IEnumerable<string> Methods(JsonElement value, string at) =>
+        Texts(value, at).Select((m, i) => Core.Policies.ProxyGrant.KnownMethods.Contains(m.ToUpperInvariant())
+            ? m.ToUpperInvariant()
+            : throw new NotFormShaped($"{at}[{i}]", $"'{m}' is not one of {string.Join(", ", Core.Policies.ProxyGrant.KnownMethods)}."));
 
     private static ConditionDraft ReadCondition(JsonElement condition, string at)
     {
