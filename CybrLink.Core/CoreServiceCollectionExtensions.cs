@@ -86,6 +86,9 @@ public static class CoreServiceCollectionExtensions
         builder.Services.TryAddSingleton(sp => new PolicyValidator(sp.GetService<ActionKeyExists>()));
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<PolicyDryRun>();
+        // Agents console (issue 12 §4): policy history and the what-if of an edit.
+        builder.Services.AddSingleton<PolicyHistory>();
+        builder.Services.AddSingleton<PolicyWhatIf>();
         builder.Services.AddSingleton<AgentService>();
         builder.Services.AddSingleton<AgentKeys>();
         builder.Services.AddScoped<AgentTokens>();

@@ -126,3 +126,8 @@ public sealed class OverviewQueryOnPostgres : Reporting.OverviewQueryTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class PolicyWhatIfOnPostgres : CybrLink.Tests.Policies.PolicyWhatIfTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}

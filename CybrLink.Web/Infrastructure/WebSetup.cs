@@ -73,6 +73,8 @@ public static class WebSetup
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OverviewOptions>, OverviewOptionsValidator>());
         builder.Services.AddSingleton<OverviewCache>();
 
+        // Agents console (issue 12 §4): the agents pages' reads.
+        builder.Services.AddSingleton<CybrLink.Web.Console.Agents.AgentConsoleQueries>();
         builder.AddConnectUi();
         return builder;
     }
