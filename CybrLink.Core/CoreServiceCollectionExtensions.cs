@@ -85,6 +85,14 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddSingleton<AgentKeys>();
         builder.Services.AddScoped<AgentTokens>();
         builder.Services.AddSingleton<AgentCredentials>();
+
+        // Audit chain: verification and retention (the chain itself is extended by CybrLinkDbContext.SaveChanges).
+        builder.Services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.SectionName)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
+        builder.Services.AddSingleton<AuditChainVerifier>();
+        builder.Services.AddSingleton<AuditRetention>();
+        // The web host runs it as a hosted service (WebSetup).
+        builder.Services.AddSingleton<AuditRetentionJob>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using CybrLink.Web.Agents;
 using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
 using CybrLink.Core.AgentCalls;
+using CybrLink.Core.Audit;
 using CybrLink.Core.Connections;
 using CybrLink.Core.NangoSync;
 using CybrLink.Core.Data;
@@ -50,6 +51,8 @@ public static class WebSetup
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoStatusMonitor>());
         builder.Services.AddHostedService<NangoBackgroundSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentCallWriter>());
+        // Audit: retention (Audit:RetentionDays; does nothing when 0).
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRetentionJob>());
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
