@@ -100,3 +100,8 @@ public sealed class McpClientOnPostgres : Mcp.McpClientTests
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class AuditChainOnPostgres : Audit.AuditChainTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}
