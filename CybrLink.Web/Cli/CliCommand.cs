@@ -27,10 +27,12 @@ public static class CliCommand
           create-server-key --name N                      Create a server API key; prints the key once, nothing else.
           create-agent --name N [--description D]         Create the agent (or reuse the active one of that name) and
                                                           print a new agent key for it once, nothing else.
+          verify-audit                                    Recompute the audit hash chain: exit 0 when intact, 1 naming
+                                                          the first broken row.
           --help                                          Show this help.
         """;
 
-    private static readonly string[] Verbs = ["migrate", "create-operator", "create-server-key", "create-agent", "help", "--help", "-h"];
+    private static readonly string[] Verbs = ["migrate", "create-operator", "create-server-key", "create-agent", "verify-audit", "help", "--help", "-h"];
 
     /// <summary>A verb (or an unknown word) comes first; server options such as <c>--urls</c> do not make a command.</summary>
     public static bool IsCommand(string[] args) =>
@@ -123,6 +125,7 @@ public static class CliCommand
             "migrate" => await WriteAsync(stderr, "Database is up to date.", Ok),
             "create-operator" => await CreateOperatorAsync(host.Services, options, stderr),
             "create-agent" => await CreateAgentKeyAsync(host.Services, options, stdout, stderr),
+            "verify-audit" => await VerifyAuditAsync(host.Services, stdout, stderr),
             _ => await CreateServerKeyAsync(host.Services, options["name"], stdout),
         };
     }
@@ -143,6 +146,19 @@ public static class CliCommand
         // Only the key on stdout, so scripts can capture it: KEY=$(... create-server-key --name ci)
         await stdout.WriteLineAsync(created.Token);
         return Ok;
+    }
+
+    private static async Task<int> VerifyAuditAsync(IServiceProvider services, TextWriter stdout, TextWriter stderr)
+    {
+        var report = await services.GetRequiredService<AuditChainVerifier>().VerifyAsync();
+        if (report.Intact)
+        {
+            var range = report.Count > 0 ? $" (#{report.FirstSequence}..#{report.LastSequence})" : "";
+            return await WriteAsync(stdout, $"chain intact, {report.Count} events{range}", Ok);
+        }
+
+        var id = report.BrokenId is { } broken ? $"id {broken}" : "id none: the row is missing";
+        return await WriteAsync(stderr, $"chain broken at row #{report.BrokenSequence} ({id}): {report.Reason}", Failed);
     }
 
     private static string? CheckAgent(Dictionary<string, string> options)
