@@ -1,4 +1,6 @@
 using CybrLink.Web.Console.Shared;
+using CybrLink.Web.Console.Audit;
+using CybrLink.Web.Console.Export;
 using CybrLink.Web.Agents;
 using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
@@ -60,6 +62,8 @@ public static class WebSetup
         builder.Services.AddMudServices(c => c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         builder.Services.AddScoped<OperatorGate>();
         builder.Services.AddScoped<IntegrationDirectory>();
+        // Console: audit viewer and its exports.
+        builder.Services.AddScoped<AuditQuery>();
         builder.AddConnectUi();
         return builder;
     }
@@ -167,6 +171,7 @@ public static class WebSetup
         app.MapCybrLinkApi();
         app.MapConnectUi();
         app.MapCybrLinkMcp();
+        app.MapConsoleExports();
         // Blazor's own frame-ancestors header is turned off: SecurityHeaders sets the whole policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
