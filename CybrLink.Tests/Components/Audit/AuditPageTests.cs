@@ -83,7 +83,7 @@ public sealed class AuditPageTests : ConsoleComponentTest
         page.Find("form").Submit();
 
         var navigation = Services.GetRequiredService<NavigationManager>();
-        Assert.EndsWith("/audit?action=agent.created", navigation.Uri);
+        page.WaitForAssertion(() => Assert.EndsWith("/audit?action=agent.created", navigation.Uri));
         page.WaitForAssertion(() => Assert.Equal(["#3"], Sequences(page)));
     }
 
