@@ -103,6 +103,13 @@ public static class CoreServiceCollectionExtensions
         builder.Services.AddSingleton<AgentCallFeed>();
         builder.Services.AddSingleton<AgentCallQuery>();
         builder.Services.AddSingleton<OverviewQuery>();
+        // Audit chain: verification and retention (the chain itself is extended by CybrLinkDbContext.SaveChanges).
+        builder.Services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.SectionName)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
+        builder.Services.AddSingleton<AuditChainVerifier>();
+        builder.Services.AddSingleton<AuditRetention>();
+        // The web host runs it as a hosted service (WebSetup).
+        builder.Services.AddSingleton<AuditRetentionJob>();
         return builder;
     }
 }

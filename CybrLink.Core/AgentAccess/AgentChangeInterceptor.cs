@@ -10,7 +10,7 @@ namespace CybrLink.Core.AgentAccess;
 /// Raises <see cref="AgentToolsSignal"/> once a unit of work that carries a policy or connection audit event (or a catalog change)
 /// has committed. Every such change is audited in the same unit of work, so the audit events are the one place to look.
 /// </summary>
-public sealed class AgentChangeInterceptor(AgentToolsSignal signal) : SaveChangesInterceptor
+public sealed class AgentChangeInterceptor(AgentToolsSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     // Note: raised after the commit, never before: a session told "the tools changed" must find the new state when it lists.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<AgentToolsChange>> _pending = [];
@@ -30,14 +30,41 @@ public sealed class AgentChangeInterceptor(AgentToolsSignal signal) : SaveChange
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Flush(eventData.Context);
+        FlushUnlessInTransaction(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Flush(eventData.Context);
+        FlushUnlessInTransaction(eventData.Context);
         return result;
+    }
+
+    // A save inside a transaction (the caller's, or the one the audit chain opens) is not committed yet when it returns.
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
+
+    public Task TransactionCommittedAsync(
+        System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
+
+    public Task TransactionRolledBackAsync(
+        System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void FlushUnlessInTransaction(DbContext? db)
+    {
+        if (db?.Database.CurrentTransaction is null)
+        {
+            Flush(db);
+        }
     }
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);

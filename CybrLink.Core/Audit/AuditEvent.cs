@@ -11,6 +11,15 @@ public sealed class AuditEvent
     public required string TargetType { get; set; }
     public required string TargetId { get; set; }
     public string? Detail { get; set; }
+
+    /// <summary>The event's place in the hash chain: 1, 2, 3, ... with no gaps (set when it is saved).</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The <see cref="Hash"/> of the event before it (64 zeros before the first), lowercase hex.</summary>
+    public string PreviousHash { get; set; } = "";
+
+    /// <summary>SHA-256 over <see cref="PreviousHash"/> and this event's canonical content (see <see cref="AuditChainHash"/>).</summary>
+    public string Hash { get; set; } = "";
 }
 
 /// <summary>Who did it: a server key, an end user, Nango, or CybrLink itself.</summary>
@@ -21,6 +30,9 @@ public sealed record AuditActor(string Type, string? Id)
     public static readonly AuditActor Nango = new("nango", null);
     public static readonly AuditActor Reconciliation = new("system", "reconciliation");
     public static readonly AuditActor System = new("system", null);
+
+    /// <summary>The audit retention job (<c>Audit:RetentionDays</c>).</summary>
+    public static readonly AuditActor Retention = new("system", "retention");
 
     /// <summary>An operator at the command line (<c>create-agent</c>).</summary>
     public static readonly AuditActor Cli = new("system", "cli");
@@ -54,6 +66,8 @@ public sealed record AuditTarget(string Type, string Id)
     /// <summary>A server key; null for one not created yet (a refused "create").</summary>
     public static AuditTarget ServerKey(Guid? id) => new("server_key", id?.ToString() ?? "new");
     public static AuditTarget Integration(string key) => new("integration", key);
+    /// <summary>The audit log itself (retention).</summary>
+    public static readonly AuditTarget AuditLog = new("audit_log", "audit_events");
 }
 
 public static class AuditActions
@@ -94,4 +108,7 @@ public static class AuditActions
     public const string OperatorPasswordReset = "operator.password_reset";
     public const string OperatorPasswordChanged = "operator.password_changed";
     public const string OperatorSignedIn = "operator.signed_in";
+    // Audit chain and retention (console: audit).
+    /// <summary>Retention deleted the oldest events and re-anchored the chain.</summary>
+    public const string AuditPruned = "audit.pruned";
 }

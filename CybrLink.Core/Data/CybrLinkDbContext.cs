@@ -28,6 +28,7 @@ public sealed class CybrLinkDbContext(DbContextOptions<CybrLinkDbContext> option
     public DbSet<ConnectSession> ConnectSessions => Set<ConnectSession>();
     public DbSet<Connection> Connections => Set<Connection>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
     public DbSet<Lease> Leases => Set<Lease>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentKey> AgentKeys => Set<AgentKey>();
@@ -52,6 +53,56 @@ public sealed class CybrLinkDbContext(DbContextOptions<CybrLinkDbContext> option
     }
 
     private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+    /// <summary>
+    /// Saves, numbering and hashing new audit events into the chain in the same transaction (<see cref="AuditChain"/>):
+    /// it joins the caller's transaction, or opens one and commits it after the save.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var events = AuditChain.NewEvents(this);
+        if (events.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // Note: the chain is extended in this one place. A caller's transaction is joined, so its rollback takes the
+        // numbers back with the events (no gap); otherwise the lock, the head and the events commit together here.
+        await using var owned = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        await AuditChain.ExtendAsync(this, events, cancellationToken);
+        // Changes are accepted only after the commit, so a failed commit leaves the events to be saved (and renumbered) again.
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+        if (owned is not null)
+        {
+            await owned.CommitAsync(cancellationToken);
+        }
+
+        if (acceptAllChangesOnSuccess)
+        {
+            ChangeTracker.AcceptAllChanges();
+        }
+
+        return saved;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var events = AuditChain.NewEvents(this);
+        if (events.Count == 0)
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+
+        using var owned = Database.CurrentTransaction is null ? Database.BeginTransaction() : null;
+        AuditChain.Extend(this, events);
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess: false);
+        owned?.Commit();
+        if (acceptAllChangesOnSuccess)
+        {
+            ChangeTracker.AcceptAllChanges();
+        }
+
+        return saved;
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

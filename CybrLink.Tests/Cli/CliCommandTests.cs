@@ -44,7 +44,7 @@ public sealed class CliCommandTests : IAsyncLifetime
     {
         Assert.Equal(CliCommand.Ok, await RunAsync("--help"));
 
-        foreach (var verb in new[] { "migrate", "create-operator", "create-server-key" })
+        foreach (var verb in new[] { "migrate", "create-operator", "create-server-key", "verify-audit" })
         {
             Assert.Contains(verb, _out.ToString());
         }

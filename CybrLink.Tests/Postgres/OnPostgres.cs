@@ -131,3 +131,8 @@ public sealed class PolicyWhatIfOnPostgres : CybrLink.Tests.Policies.PolicyWhatI
 {
     protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
 }
+
+public sealed class AuditChainOnPostgres : Audit.AuditChainTests
+{
+    protected override TestDatabaseProvider DatabaseProvider => TestDatabaseProvider.Postgres;
+}

@@ -33,10 +33,12 @@ public static class CliCommand
                                                           run): end users, connections marked demo (never sent to Nango),
                                                           connect sessions (default: a tenth of the connections) and
                                                           agent calls. Once per database.
+          verify-audit                                    Recompute the audit hash chain: exit 0 when intact, 1 naming
+                                                          the first broken row.
           --help                                          Show this help.
         """;
 
-    private static readonly string[] Verbs = ["migrate", "create-operator", "create-server-key", "create-agent", "seed-demo", "help", "--help", "-h"];
+    private static readonly string[] Verbs = ["migrate", "create-operator", "create-server-key", "create-agent", "seed-demo", "verify-audit", "help", "--help", "-h"];
 
     /// <summary>A verb (or an unknown word) comes first; server options such as <c>--urls</c> do not make a command.</summary>
     public static bool IsCommand(string[] args) =>
@@ -142,6 +144,7 @@ public static class CliCommand
             "create-operator" => await CreateOperatorAsync(host.Services, options, stderr),
             "create-agent" => await CreateAgentKeyAsync(host.Services, options, stdout, stderr),
             "seed-demo" => await DemoCommand.RunAsync(host.Services, demo!, stdout, stderr),
+            "verify-audit" => await VerifyAuditAsync(host.Services, stdout, stderr),
             _ => await CreateServerKeyAsync(host.Services, options["name"], stdout),
         };
     }
@@ -162,6 +165,19 @@ public static class CliCommand
         // Only the key on stdout, so scripts can capture it: KEY=$(... create-server-key --name ci)
         await stdout.WriteLineAsync(created.Token);
         return Ok;
+    }
+
+    private static async Task<int> VerifyAuditAsync(IServiceProvider services, TextWriter stdout, TextWriter stderr)
+    {
+        var report = await services.GetRequiredService<AuditChainVerifier>().VerifyAsync();
+        if (report.Intact)
+        {
+            var range = report.Count > 0 ? $" (#{report.FirstSequence}..#{report.LastSequence})" : "";
+            return await WriteAsync(stdout, $"chain intact, {report.Count} events{range}", Ok);
+        }
+
+        var id = report.BrokenId is { } broken ? $"id {broken}" : "id none: the row is missing";
+        return await WriteAsync(stderr, $"chain broken at row #{report.BrokenSequence} ({id}): {report.Reason}", Failed);
     }
 
     private static string? CheckAgent(Dictionary<string, string> options)

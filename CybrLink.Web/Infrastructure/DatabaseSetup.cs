@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using CybrLink.Core.AgentAccess;
+using CybrLink.Core.Audit;
 using CybrLink.Core.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -104,5 +105,6 @@ public static class DatabaseSetup
         var factory = services.GetRequiredService<IDbContextFactory<CybrLinkDbContext>>();
         await using var db = await factory.CreateDbContextAsync(ct);
         await db.Database.MigrateAsync(ct);
+        await AuditChainSealer.SealLegacyEventsAsync(db, ct);
     }
 }

@@ -1,10 +1,12 @@
-using CybrLink.Web.Console.Export;
 using CybrLink.Web.Console.Overview;
 using CybrLink.Web.Console.Shared;
+using CybrLink.Web.Console.Audit;
+using CybrLink.Web.Console.Export;
 using CybrLink.Web.Agents;
 using CybrLink.Web.Components.Layout;
 using CybrLink.Core;
 using CybrLink.Core.AgentCalls;
+using CybrLink.Core.Audit;
 using CybrLink.Core.Connections;
 using CybrLink.Core.NangoSync;
 using CybrLink.Core.Data;
@@ -53,6 +55,8 @@ public static class WebSetup
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NangoStatusMonitor>());
         builder.Services.AddHostedService<NangoBackgroundSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentCallWriter>());
+        // Audit: retention (Audit:RetentionDays; does nothing when 0).
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRetentionJob>());
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
@@ -75,6 +79,8 @@ public static class WebSetup
 
         // Agents console (issue 12 §4): the agents pages' reads.
         builder.Services.AddSingleton<CybrLink.Web.Console.Agents.AgentConsoleQueries>();
+        // Console: audit viewer and its exports.
+        builder.Services.AddScoped<AuditQuery>();
         builder.AddConnectUi();
         return builder;
     }

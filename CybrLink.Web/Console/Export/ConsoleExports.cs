@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using CybrLink.Core.AgentCalls;
 using CybrLink.Web.Console.AgentCalls;
+using CybrLink.Web.Console.Audit;
 using CybrLink.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,6 +14,8 @@ namespace CybrLink.Web.Console.Export;
 public static class ConsoleExports
 {
     public const string Prefix = "/console/export";
+    public const string AuditCsv = Prefix + "/audit.csv";
+    public const string AuditJsonLines = Prefix + "/audit.jsonl";
 
     public static IEndpointRouteBuilder MapConsoleExports(this IEndpointRouteBuilder app)
     {
@@ -21,6 +24,10 @@ public static class ConsoleExports
         // Agent calls (the call log's filters: agent, end_user, integration, decision, from, to).
         exports.MapGet("/agent-calls.csv", AgentCallsCsvAsync);
         exports.MapGet("/agent-calls.jsonl", AgentCallsJsonLinesAsync);
+
+        // The audit log (its viewer's filters: actor, action, target_type, target_id, from, to), in chain order.
+        exports.MapGet("/audit.csv", AuditCsvAsync);
+        exports.MapGet("/audit.jsonl", AuditJsonLinesAsync);
         return app;
     }
 
@@ -56,4 +63,10 @@ public static class ConsoleExports
     }
 
     private static string FileName(TimeProvider time, string extension) => $"agent-calls-{time.GetUtcNow():yyyyMMdd-HHmmss}.{extension}";
+
+    public static Task AuditCsvAsync(HttpContext http, AuditQuery audit, CancellationToken ct) =>
+        ExportWriter.WriteCsvAsync(http.Response, "audit.csv", audit.ExportAsync(AuditFilter.FromQuery(http.Request.Query), ct), ct);
+
+    public static Task AuditJsonLinesAsync(HttpContext http, AuditQuery audit, CancellationToken ct) =>
+        ExportWriter.WriteJsonLinesAsync(http.Response, "audit.jsonl", audit.ExportAsync(AuditFilter.FromQuery(http.Request.Query), ct), ct);
 }
