@@ -637,6 +637,8 @@ namespace CybrLink.Migrations.Postgres.Migrations
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("Status", "IntegrationKey");
+
                     b.HasIndex("IntegrationKey", "Status", "CreatedAt");
 
                     b.ToTable("connections", (string)null);

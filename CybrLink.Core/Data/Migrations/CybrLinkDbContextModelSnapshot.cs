@@ -632,6 +632,8 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("Status", "IntegrationKey");
+
                     b.HasIndex("IntegrationKey", "Status", "CreatedAt");
 
                     b.ToTable("connections", (string)null);

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CybrLink.Core.Data.Migrations
 {
     [DbContext(typeof(CybrLinkDbContext))]
-    [Migration("20261201010724_ConsoleAudit")]
-    partial class ConsoleAudit
+    [Migration("20261201023515_Console")]
+    partial class Console
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -111,11 +111,21 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AgentId", "At");
+
                     b.HasIndex("AgentId", "Id");
+
+                    b.HasIndex("At", "Decision");
 
                     b.HasIndex("ConnectionId", "Id");
 
+                    b.HasIndex("Decision", "At");
+
+                    b.HasIndex("EndUserId", "At");
+
                     b.HasIndex("EndUserId", "Id");
+
+                    b.HasIndex("Integration", "At");
 
                     b.ToTable("agent_calls", (string)null);
                 });
@@ -431,6 +441,25 @@ namespace CybrLink.Core.Data.Migrations
                     b.Property<Guid?>("ConnectionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConsentIntegrationName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentLocale")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentScopesText")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsentWording")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConsentedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -504,8 +533,18 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ConnectionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ReconnectConnectionId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("EndUserId", "CreatedAt");
+
+                    b.HasIndex("IntegrationKey", "CreatedAt");
 
                     b.HasIndex("Status", "ExpiresAt");
 
@@ -542,6 +581,9 @@ namespace CybrLink.Core.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastCheckedAt")
                         .HasColumnType("INTEGER");
 
@@ -576,6 +618,8 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("IsDemo");
+
                     b.HasIndex("NangoDeletePending");
 
                     b.HasIndex("EndUserId", "CreatedAt");
@@ -584,6 +628,16 @@ namespace CybrLink.Core.Data.Migrations
 
                     b.HasIndex("IntegrationKey", "NangoConnectionId")
                         .IsUnique();
+
+                    b.HasIndex("LastUsedAt", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("Status", "IntegrationKey");
+
+                    b.HasIndex("IntegrationKey", "Status", "CreatedAt");
 
                     b.ToTable("connections", (string)null);
                 });
@@ -613,12 +667,32 @@ namespace CybrLink.Core.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchEmail")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SearchName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId");
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("SearchEmail");
+
+                    b.HasIndex("SearchId");
+
+                    b.HasIndex("SearchName");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
 
                     b.ToTable("end_users", (string)null);
                 });
@@ -716,6 +790,24 @@ namespace CybrLink.Core.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("server_keys", (string)null);
+                });
+
+            modelBuilder.Entity("CybrLink.Core.SystemState.SystemStateEntry", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("system_state", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CybrLink.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(CybrLinkDbContext))]
-    [Migration("20261201011417_ConsoleGrid")]
-    partial class ConsoleGrid
+    [Migration("20261201023549_Console")]
+    partial class Console
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -116,11 +116,21 @@ namespace CybrLink.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AgentId", "At");
+
                     b.HasIndex("AgentId", "Id");
+
+                    b.HasIndex("At", "Decision");
 
                     b.HasIndex("ConnectionId", "Id");
 
+                    b.HasIndex("Decision", "At");
+
+                    b.HasIndex("EndUserId", "At");
+
                     b.HasIndex("EndUserId", "Id");
+
+                    b.HasIndex("Integration", "At");
 
                     b.ToTable("agent_calls", (string)null);
                 });
@@ -259,6 +269,47 @@ namespace CybrLink.Migrations.Postgres.Migrations
                     b.ToTable("agent_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("CybrLink.Core.Audit.AuditChainHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AnchorPreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("anchor_previous_hash");
+
+                    b.Property<long>("AnchorSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("anchor_sequence");
+
+                    b.Property<string>("LastHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("last_hash");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_chain_head", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            AnchorPreviousHash = "0000000000000000000000000000000000000000000000000000000000000000",
+                            AnchorSequence = 1L,
+                            LastHash = "0000000000000000000000000000000000000000000000000000000000000000",
+                            LastSequence = 0L
+                        });
+                });
+
             modelBuilder.Entity("CybrLink.Core.Audit.AuditEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -286,6 +337,19 @@ namespace CybrLink.Migrations.Postgres.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("TargetId")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -299,6 +363,9 @@ namespace CybrLink.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
 
                     b.HasIndex("TargetType", "TargetId");
 
@@ -379,6 +446,25 @@ namespace CybrLink.Migrations.Postgres.Migrations
                     b.Property<Guid?>("ConnectionId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ConsentIntegrationName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("ConsentLocale")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)");
+
+                    b.Property<string>("ConsentScopesText")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ConsentWording")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long?>("ConsentedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -452,8 +538,18 @@ namespace CybrLink.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ConnectionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ReconnectConnectionId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("EndUserId", "CreatedAt");
+
+                    b.HasIndex("IntegrationKey", "CreatedAt");
 
                     b.HasIndex("Status", "ExpiresAt");
 
@@ -543,6 +639,8 @@ namespace CybrLink.Migrations.Postgres.Migrations
                     b.HasIndex("OrganizationId", "CreatedAt");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("Status", "IntegrationKey");
 
                     b.HasIndex("IntegrationKey", "Status", "CreatedAt");
 
@@ -700,6 +798,24 @@ namespace CybrLink.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("server_keys", (string)null);
+                });
+
+            modelBuilder.Entity("CybrLink.Core.SystemState.SystemStateEntry", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("system_state", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
