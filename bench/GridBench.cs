@@ -7,6 +7,7 @@
 #:property PublishAot=false
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using CybrLink.Core.AgentCalls;
 using CybrLink.Core.Connections;
 using CybrLink.Core.Data;
 using CybrLink.Core.EndUsers;
@@ -19,13 +20,16 @@ var options = new DbContextOptionsBuilder<CybrLinkDbContext>().UseSqlite($"Data 
 var factory = new PooledDbContextFactory<CybrLinkDbContext>(options);
 var connections = new ConnectionQuery(factory);
 var endUsers = new EndUserQuery(factory);
+var calls = new AgentCallQuery(factory);
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
 // Filter values a person would pick: the busiest integration, an organization, a common name prefix.
 string integration, organization;
+Guid agent;
 await using (var db = await factory.CreateDbContextAsync())
 {
+    agent = await db.Agents.OrderBy(a => a.Name).Select(a => a.Id).FirstAsync();
     integration = await db.Integrations.OrderBy(i => i.Key).Select(i => i.Key).FirstAsync();
     organization = await db.EndUsers.Where(u => u.OrganizationId != null).OrderBy(u => u.Id).Select(u => u.OrganizationId!).FirstAsync();
 }
@@ -43,6 +47,11 @@ var newest = ConnectionSort.NewestFirst;
     ("end users: no filter", async () => (await endUsers.PageAsync(new(), new(), 0, 50)).Items.Count),
     ("end users: search 'mar'", async () => (await endUsers.PageAsync(new(Search: "mar"), new(), 0, 50)).Items.Count),
     ("end users: org", async () => (await endUsers.PageAsync(new(OrganizationId: organization), new(), 0, 50)).Items.Count),
+    // The agent-call grid's first page is its rows plus its (capped) count.
+    ("agent calls: no filter", async () => (await calls.PageAsync(new(), 0, 50)).Count + (await calls.CountAsync(new())).Value * 0),
+    ("agent calls: decision=denied", async () => (await calls.PageAsync(new(Decision: "denied"), 0, 50)).Count + (await calls.CountAsync(new(Decision: "denied"))).Value * 0),
+    ("agent calls: one agent", async () => (await calls.PageAsync(new(AgentId: agent), 0, 50)).Count + (await calls.CountAsync(new(AgentId: agent))).Value * 0),
+    ($"agent calls: integration={integration}", async () => (await calls.PageAsync(new(Integration: integration), 0, 50)).Count + (await calls.CountAsync(new(Integration: integration))).Value * 0),
     ("GET /api/v1/connections", () => GetAsync("/api/v1/connections")),
     ($"GET /api/v1/connections?integration={integration}", () => GetAsync($"/api/v1/connections?integration={integration}")),
     ("GET /api/v1/connections?end_user_id=demo-u-0000042", () => GetAsync("/api/v1/connections?end_user_id=demo-u-0000042")),

@@ -176,7 +176,7 @@ public sealed class DemoSeeder(IDbContextFactory<CybrLinkDbContext> dbFactory, A
                 var organization = _random.Next(8) == 0 ? ((string Id, string Name, string Domain)?)null : organizations[Pick(organizations.Count)];
                 var id = EndUserId(i);
                 _users.Add((id, organization?.Id));
-                var created = start + ((now - start) * i / Math.Max(1, request.EndUsers));
+                var created = start + ((now - start) * ((double)i / Math.Max(1, request.EndUsers)));
                 yield return new EndUser
                 {
                     Id = id,
@@ -195,7 +195,7 @@ public sealed class DemoSeeder(IDbContextFactory<CybrLinkDbContext> dbFactory, A
             var start = now.AddDays(-90);
             for (var i = 0; i < request.Connections; i++)
             {
-                var created = start + ((now - start) * i / Math.Max(1, request.Connections)) + TimeSpan.FromSeconds(_random.Next(60));
+                var created = start + ((now - start) * ((double)i / Math.Max(1, request.Connections))) + TimeSpan.FromSeconds(_random.Next(60));
                 if (created > now)
                 {
                     created = now;
@@ -239,7 +239,7 @@ public sealed class DemoSeeder(IDbContextFactory<CybrLinkDbContext> dbFactory, A
                 var open = roll >= 0.85;
                 var created = open
                     ? now - TimeSpan.FromMinutes(_random.Next(1, 25))
-                    : start + ((now - start) * i / Math.Max(1, count));
+                    : start + ((now - start) * ((double)i / Math.Max(1, count)));
                 var user = _random.Next(_users.Count);
                 var connection = _connections.Count > 0 && roll < 0.7 ? _connections[_random.Next(_connections.Count)] : ((Guid, int, int)?)null;
                 var integration = connection?.Item3 ?? PickWeighted(integrations.Count);
@@ -268,7 +268,7 @@ public sealed class DemoSeeder(IDbContextFactory<CybrLinkDbContext> dbFactory, A
             var start = now.AddDays(-30);
             for (var i = 0; i < count; i++)
             {
-                var at = start + ((now - start) * i / Math.Max(1, count));
+                var at = start + ((now - start) * ((double)i / Math.Max(1, count)));
                 var agent = PickWeighted(agents.Count);
                 var (connectionId, user, integration) = _connections.Count > 0
                     ? _connections[_random.Next(_connections.Count)]

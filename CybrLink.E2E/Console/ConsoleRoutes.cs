@@ -19,6 +19,11 @@ public static partial class ConsoleRoutes
     [
         new("/", "Overview"),
         new("/connections", "Connections"),
+        new("/connect-sessions", "Connect sessions"),
+        new("/end-users", "End users"),
+        new("/agents", "Agents"),
+        new("/agent-calls", "Agent calls"),
+        new("/audit", "Audit log"),
         new("/catalog", "Catalog"),
         new("/server-keys", "Server keys"),
         new("/operators", "Operators"),
@@ -35,13 +40,17 @@ public static partial class ConsoleRoutes
 
     /// <summary>
     /// The accessible names of controls that change something. A Viewer must be offered none of them (their own
-    /// password, on My account, is theirs to change: "Change password" is not in this list).
+    /// password, on My account, is theirs to change: "Change password" is not in this list; the overview's "Refresh"
+    /// only reads its numbers again).
     /// </summary>
     public static readonly IReadOnlyList<string> MutatingVerbs =
     [
         "Create", "New", "Save", "Revoke", "Delete", "Disable", "Enable", "Rotate", "Offboard", "Cancel session", "Edit",
-        "Make", "Reset", "Refresh", "Retry", "Offer", "Import", "Restore",
+        "Make", "Reset", "Refresh from Nango", "Retry", "Offer", "Import", "Restore",
     ];
+
+    /// <summary>Switches and check boxes that change only the view (filters, the live tail), which a Viewer may use.</summary>
+    public static readonly IReadOnlyList<string> ViewToggles = ["Live tail", "Only with an error"];
 
     public static Regex MutatingControl { get; } = new($"^({string.Join('|', MutatingVerbs.Select(Regex.Escape))})\\b");
 }

@@ -34,3 +34,18 @@
     }
   }, true);
 })();
+
+// A table wider than the page scrolls inside its container; keyboard users must be able to reach and scroll it
+// (WCAG 2.1.1), so every MudBlazor table container is focusable and named after its table.
+(() => {
+  const label = (container) => {
+    if (container.hasAttribute('tabindex')) return;
+    container.setAttribute('tabindex', '0');
+    container.setAttribute('role', 'region');
+    const table = container.querySelector('table');
+    container.setAttribute('aria-label', (table && table.getAttribute('aria-label')) || 'Table');
+  };
+  const scan = () => document.querySelectorAll('.mud-table-container').forEach(label);
+  new MutationObserver(scan).observe(document.documentElement, { childList: true, subtree: true });
+  scan();
+})();
