@@ -54,10 +54,16 @@ public sealed class ConnectionDetailTests(BrowserFixture browser, ConnectFixture
         await connect.ExpectConnectedAsync();
         var connectionId = (await fx.GetSessionAsync(session.Id)).GetProperty("connection_id").GetGuid();
 
-        // TODO(merge): start from the connections grid (/connections?q=ada@example.com) and click the row link named
-        // after the end user, once the grid from the connections branch is in; this branch has no grid yet.
+        // The operator finds it in the connections grid, filtered by integration and a search for the end user, the
+        // filters in the address, and opens the row named after the end user.
         var page = await SignInAsync(_light);
-        await OpenDetailAsync(page, connectionId);
+        await page.GotoAsync($"{fx.BaseUrl}/connections?integration=sandbox-mail&q=ada");
+        var row = page.GetByRole(AriaRole.Link, new() { Name = "Ada Lovelace", Exact = true });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToHaveAttributeAsync("href", $"/connections/{connectionId}");
+        await row.ClickAsync();
+        await Expect(page).ToHaveURLAsync($"{fx.BaseUrl}/connections/{connectionId}");
+        await ExpectDetailAsync(page);
         await Expect(page.GetByTestId("consent-record")).ToContainTextAsync("What CybrLink will be able to do");
         await Expect(page.GetByTestId("connection-sessions")).ToContainTextAsync("completed");
         await Accessibility.AssertNoSeriousViolationsAsync(page, "connection detail (light)");
@@ -114,6 +120,11 @@ public sealed class ConnectionDetailTests(BrowserFixture browser, ConnectFixture
     private async Task OpenDetailAsync(IPage page, Guid connectionId)
     {
         await page.GotoAsync($"{fx.BaseUrl}/connections/{connectionId}");
+        await ExpectDetailAsync(page);
+    }
+
+    private static async Task ExpectDetailAsync(IPage page)
+    {
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Sandbox Mail for Ada Lovelace");
         // Interactive (the circuit is up) and its data shown.
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true })).ToBeEnabledAsync();
